@@ -27,8 +27,14 @@ import numpy as np
 from prdlib.errors import require_positive
 
 __all__ = [
+    "NO_STEADY_STATE",
+    "REGION_NAMES",
+    "STABLE",
+    "TURING_UNSTABLE",
+    "UNSTABLE_WITHOUT_DIFFUSION",
     "TuringConditions",
     "as_jacobian",
+    "classify",
     "critical_ratio",
     "critical_wavenumber",
     "dispersion_relation",
@@ -36,6 +42,7 @@ __all__ = [
     "growth_rate",
     "lattice_laplacian_eigenvalue",
     "turing_conditions",
+    "turing_space",
     "unstable_band",
     "unstable_intervals",
     "unstable_ratio_interval",
@@ -116,27 +123,29 @@ def dispersion_relation(jacobian: Any, Du: float, Dv: float, s: Any) -> np.ndarr
     matrix = as_jacobian(jacobian)
     Du, Dv = _diffusion(Du, Dv)
     s = _as_laplacian_eigenvalue(s)
+    # Underflow of tiny products to zero is harmless here, so numpy is told not to warn about it.
     (fu, fv), (gu, gv) = matrix
-    diagonal_u = fu - s * Du
-    diagonal_v = gv - s * Dv
-    half = (diagonal_u + diagonal_v) / 2.0
-    det = diagonal_u * diagonal_v - fv * gu
-    # tau^2/4 - delta written as ((a - d)/2)^2 + b c, which keeps its digits when the two
-    # eigenvalues nearly coincide (tau^2/4 - delta would cancel).
-    discriminant = ((diagonal_u - diagonal_v) / 2.0) ** 2 + fv * gu
-    root = np.sqrt(np.abs(discriminant))
-    real = discriminant >= 0
+    with np.errstate(under="ignore"):
+        diagonal_u = fu - s * Du
+        diagonal_v = gv - s * Dv
+        half = (diagonal_u + diagonal_v) / 2.0
+        det = diagonal_u * diagonal_v - fv * gu
+        # tau^2/4 - delta written as ((a - d)/2)^2 + b c, which keeps its digits when the two
+        # eigenvalues nearly coincide (tau^2/4 - delta would cancel).
+        discriminant = ((diagonal_u - diagonal_v) / 2.0) ** 2 + fv * gu
+        root = np.sqrt(np.abs(discriminant))
+        real = discriminant >= 0
 
-    # Real pair: compute the root of larger magnitude directly and the other as det / root, which
-    # avoids cancellation when one eigenvalue is much smaller than the other.
-    big = half + np.copysign(root, half)
-    safe_big = np.where(big == 0, 1.0, big)
-    small = np.where(big == 0, 0.0, det / safe_big)
-    upper_real = np.maximum(big, small)
-    lower_real = np.minimum(big, small)
+        # Real pair: compute the root of larger magnitude directly and the other as det / root,
+        # which avoids cancellation when one eigenvalue is much smaller than the other.
+        big = half + np.copysign(root, half)
+        safe_big = np.where(big == 0, 1.0, big)
+        small = np.where(big == 0, 0.0, det / safe_big)
+        upper_real = np.maximum(big, small)
+        lower_real = np.minimum(big, small)
 
-    upper = np.where(real, upper_real + 0j, half + 1j * root)
-    lower = np.where(real, lower_real + 0j, half - 1j * root)
+        upper = np.where(real, upper_real + 0j, half + 1j * root)
+        lower = np.where(real, lower_real + 0j, half - 1j * root)
     return np.stack([upper, lower], axis=-1)
 
 
@@ -380,12 +389,19 @@ def _stationary_points(matrix: np.ndarray, Du: float, Dv: float) -> list[float]:
     s = np.polynomial.Polynomial([alpha, beta])
     trace0 = fu + gv
     polynomial = lam**2 - (trace0 - sigma * s) * lam + (fu - Du * s) * (gv - Dv * s) - fv * gu
+    polynomial = polynomial.trim()
+    if polynomial.degree() < 1:
+        return []
+    # The largest real part of J - s D is at most ||J||_2 - s min(Du, Dv), and growth at s = 0 is
+    # at least -||J||_2, so no maximiser lies beyond this bound. Larger roots come from a nearly
+    # vanishing leading coefficient and are dropped.
+    bound = 2.0 * float(np.linalg.norm(matrix, 2)) / min(Du, Dv)
     points = []
     for root in polynomial.roots():
         if abs(root.imag) > 1e-9 * max(1.0, abs(root.real)):
             continue
         candidate = alpha + beta * root.real
-        if np.isfinite(candidate) and candidate > 0:
+        if 0 < candidate <= bound:
             points.append(float(candidate))
     return points
 
@@ -507,3 +523,123 @@ def unstable_band(jacobian: Any, Du: float, Dv: float) -> tuple[float, float] | 
             "use unstable_intervals for this Jacobian"
         )
     return intervals[0]
+
+
+NO_STEADY_STATE = 0
+"""Region code of :func:`turing_space`: the parameters give no steady state to analyse."""
+STABLE = 1
+"""Region code of :func:`turing_space`: stable with and without diffusion."""
+TURING_UNSTABLE = 2
+"""Region code of :func:`turing_space`: stable without diffusion, unstable with it."""
+UNSTABLE_WITHOUT_DIFFUSION = 3
+"""Region code of :func:`turing_space`: unstable already without diffusion."""
+
+REGION_NAMES = {
+    NO_STEADY_STATE: "no steady state",
+    STABLE: "stable",
+    TURING_UNSTABLE: "Turing-unstable",
+    UNSTABLE_WITHOUT_DIFFUSION: "unstable without diffusion",
+}
+"""Label of each region code of :func:`turing_space`."""
+
+
+def classify(jacobian: Any, Du: float, Dv: float) -> int:
+    """Return the region code (see :func:`turing_space`) of one Jacobian and diffusion pair."""
+    conditions = turing_conditions(jacobian, Du, Dv)
+    if not conditions.stable_without_diffusion:
+        return UNSTABLE_WITHOUT_DIFFUSION
+    return TURING_UNSTABLE if conditions.turing_unstable else STABLE
+
+
+def turing_space(
+    model_name: str,
+    fixed_params: dict[str, float],
+    x_name: str,
+    x_values: Any,
+    y_name: str,
+    y_values: Any,
+    Du: float,
+    Dv: float,
+) -> np.ndarray:
+    r"""Map the stability of a model's homogeneous state over two of its parameters.
+
+    Each point of the grid builds the model with :func:`prdlib.models.get_model`, takes the
+    Jacobian at its steady state and classifies it. ``x_name`` and ``y_name`` may also be
+    ``"Du"`` or ``"Dv"``, in which case that axis replaces the fixed diffusion coefficient.
+
+    ========================================  ====  ================================
+    constant                                  code  meaning
+    ========================================  ====  ================================
+    ``NO_STEADY_STATE``                       0     the model rejects the parameters
+    ``STABLE``                                1     every mode decays
+    ``TURING_UNSTABLE``                       2     conditions (i)-(iv) all hold
+    ``UNSTABLE_WITHOUT_DIFFUSION``            3     (i) or (ii) fails
+    ========================================  ====  ================================
+
+    Parameters
+    ----------
+    model_name
+        A name accepted by :func:`prdlib.models.get_model`.
+    fixed_params
+        Values of the parameters that do not vary (others take the model's defaults).
+    x_name, x_values
+        Parameter on the horizontal axis and its values.
+    y_name, y_values
+        Parameter on the vertical axis and its values.
+    Du, Dv
+        Diffusion coefficients :math:`D_u, D_v > 0` (unless an axis varies them).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer codes of shape ``(len(y_values), len(x_values))``, row ``i`` for ``y_values[i]``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown model or parameter name, equal axis names, or an invalid ``Du``/``Dv``.
+    """
+    from prdlib.models import MODELS, get_model
+
+    if model_name not in MODELS:
+        raise ValueError(f"unknown model {model_name!r}; accepted models: {', '.join(MODELS)}")
+    if x_name == y_name:
+        raise ValueError(f"x_name and y_name must differ, got {x_name!r} for both")
+    accepted = MODELS[model_name].parameter_names()
+    for label, name in (("x_name", x_name), ("y_name", y_name)):
+        if name not in accepted + ("Du", "Dv"):
+            raise ValueError(
+                f"{label} {name!r} is not a parameter of model {model_name!r}; accepted: "
+                f"{', '.join(accepted)}, Du, Dv"
+            )
+    for name in fixed_params:
+        if name not in accepted:
+            raise ValueError(
+                f"unknown parameter {name!r} in fixed_params for model {model_name!r}; "
+                f"accepted parameters: {', '.join(accepted)}"
+            )
+    x_values = np.asarray(x_values, dtype=np.float64).ravel()
+    y_values = np.asarray(y_values, dtype=np.float64).ravel()
+    for label, values in (("x_values", x_values), ("y_values", y_values)):
+        if values.size == 0 or not np.all(np.isfinite(values)):
+            raise ValueError(f"{label} must be a non-empty array of finite numbers, got {values}")
+    diffusion = {"Du": Du, "Dv": Dv}
+    for name in ("Du", "Dv"):
+        if name not in (x_name, y_name):
+            require_positive(name, diffusion[name])
+
+    codes = np.empty((y_values.size, x_values.size), dtype=np.int64)
+    for row, y in enumerate(y_values):
+        for column, x in enumerate(x_values):
+            point = {**fixed_params, **diffusion, x_name: x, y_name: y}
+            point_Du = point.pop("Du")
+            point_Dv = point.pop("Dv")
+            require_positive("Du", point_Du)
+            require_positive("Dv", point_Dv)
+            try:
+                model = get_model(model_name, **point)
+            except ValueError:
+                codes[row, column] = NO_STEADY_STATE
+                continue
+            codes[row, column] = classify(model.jacobian(), point_Du, point_Dv)
+    return codes

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prdlib import turing
@@ -227,13 +227,15 @@ def test_critical_ratio_none(jacobian):
 @settings(max_examples=200, deadline=None)
 @given(
     fu=st.floats(0.05, 3),
-    gv=st.floats(-3, -0.05),
+    trace_margin=st.floats(0.01, 3),
     fv=st.floats(0.05, 3),
-    gu=st.floats(-3, -0.05),
+    det=st.floats(0.01, 5),
 )
-def test_critical_ratio_threshold_random(fu, gv, fv, gu):
+def test_critical_ratio_threshold_random(fu, trace_margin, fv, det):
+    # Stable activator-inhibitor Jacobian built to have trace -trace_margin and determinant det.
+    gv = -(fu + trace_margin)
+    gu = (fu * gv - det) / fv
     jacobian = np.array([[fu, fv], [gu, gv]])
-    assume(fu + gv < -1e-3 and fu * gv - fv * gu > 1e-3)
     d_c = turing.critical_ratio(jacobian)
     assert d_c is not None
     assert turing.turing_conditions(jacobian, 1.0, d_c * (1 + 1e-6)).turing_unstable
@@ -401,3 +403,55 @@ def test_invalid_lattice_arguments_raise():
         turing.lattice_laplacian_eigenvalue(np.nan)
     with pytest.raises(ValueError, match="ky"):
         turing.lattice_laplacian_eigenvalue(0.1, np.inf)
+
+
+# ----------------------------------------------------------------------------- Turing space
+
+
+def test_turing_space_matches_pointwise_classification():
+    a_values = np.linspace(-0.2, 0.5, 8)
+    b_values = np.linspace(0.0, 2.0, 6)
+    codes = turing.turing_space("schnakenberg", {}, "a", a_values, "b", b_values, 1.0, 20.0)
+    assert codes.shape == (6, 8)
+    for row, b in enumerate(b_values):
+        for column, a in enumerate(a_values):
+            if b <= 0 or a + b <= 0:
+                expected = turing.NO_STEADY_STATE
+            else:
+                # Independent Jacobian of f = a - u + u^2 v, g = b - u^2 v at (a + b, b/(a+b)^2).
+                u, v = a + b, b / (a + b) ** 2
+                jacobian = np.array([[-1 + 2 * u * v, u * u], [-2 * u * v, -u * u]])
+                eigenvalues = np.linalg.eigvals(jacobian)
+                if eigenvalues.real.max() >= 0:
+                    expected = turing.UNSTABLE_WITHOUT_DIFFUSION
+                else:
+                    k = np.linspace(0.0, 3.0, 3001)
+                    unstable = brute_force_growth(jacobian, 1.0, 20.0, k).max() > 0
+                    expected = turing.TURING_UNSTABLE if unstable else turing.STABLE
+            assert codes[row, column] == expected, (a, b)
+    assert {int(code) for code in np.unique(codes)} == set(turing.REGION_NAMES)
+
+
+def test_turing_space_diffusion_axis():
+    ratios = np.array([5.0, 8.0, 9.0, 20.0])
+    codes = turing.turing_space("schnakenberg", {"a": 0.1}, "Dv", ratios, "b", [0.9], 1.0, 1.0)
+    assert codes.tolist() == [[turing.STABLE, turing.STABLE, turing.TURING_UNSTABLE,
+                               turing.TURING_UNSTABLE]]
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (("nope", {}, "a", [0.1], "b", [0.9], 1.0, 1.0), "unknown model"),
+        (("schnakenberg", {}, "c", [0.1], "b", [0.9], 1.0, 1.0), "x_name 'c'"),
+        (("schnakenberg", {}, "a", [0.1], "a", [0.9], 1.0, 1.0), "must differ"),
+        (("schnakenberg", {"z": 1.0}, "a", [0.1], "b", [0.9], 1.0, 1.0), "fixed_params"),
+        (("schnakenberg", {}, "a", [np.nan], "b", [0.9], 1.0, 1.0), "x_values"),
+        (("schnakenberg", {}, "a", [0.1], "b", [], 1.0, 1.0), "y_values"),
+        (("schnakenberg", {}, "a", [0.1], "b", [0.9], 0.0, 1.0), "Du"),
+        (("schnakenberg", {}, "a", [0.1], "Dv", [-1.0], 1.0, 1.0), "Dv"),
+    ],
+)
+def test_turing_space_invalid_input_raises(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        turing.turing_space(*arguments)
