@@ -22,6 +22,7 @@ __all__ = [
     "Brusselator",
     "GiererMeinhardt",
     "GrayScott",
+    "LinearReaction",
     "ReactionModel",
     "Schnakenberg",
     "get_model",
@@ -247,8 +248,41 @@ class GrayScott(ReactionModel):
         )
 
 
+@dataclass(frozen=True)
+class LinearReaction(ReactionModel):
+    r"""Linear reaction about the state :math:`(0, 0)`, the linearisation of any model.
+
+    .. math::
+
+        f(u, v) = f_u u + f_v v, \qquad g(u, v) = g_u u + g_v v .
+
+    The fields ``fu``, ``fv``, ``gu``, ``gv`` are the entries of the Jacobian
+    :math:`J = [[f_u, f_v], [g_u, g_v]]`. With all four zero the system is pure diffusion. Each
+    Fourier mode of the linear system evolves exactly as the dispersion relation says, which
+    makes this model the reference for growth-rate and decay-rate checks.
+    """
+
+    fu: float = 0.0
+    fv: float = 0.0
+    gu: float = 0.0
+    gv: float = 0.0
+
+    name: ClassVar[str] = "linear"
+    equations: ClassVar[str] = "f = fu u + fv v,  g = gu u + gv v"
+
+    def reaction(self, u: Any, v: Any) -> tuple[Any, Any]:
+        return self.fu * u + self.fv * v, self.gu * u + self.gv * v
+
+    def steady_state(self) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def jacobian_at(self, u: float, v: float) -> np.ndarray:
+        return np.array([[self.fu, self.fv], [self.gu, self.gv]])
+
+
 MODELS: dict[str, type[ReactionModel]] = {
-    model.name: model for model in (Schnakenberg, Brusselator, GiererMeinhardt, GrayScott)
+    model.name: model
+    for model in (Schnakenberg, Brusselator, GiererMeinhardt, GrayScott, LinearReaction)
 }
 """Model classes by name."""
 

@@ -20,6 +20,7 @@ CASES = [
     ("gierer-meinhardt", {"a": -0.5, "b": 2.5}),
     ("gray-scott", {"F": 0.037, "k": 0.06}),
     ("gray-scott", {"F": 0.025, "k": 0.05}),
+    ("linear", {"fu": 0.5, "fv": 1.0, "gu": -2.0, "gv": -1.0}),
 ]
 
 
@@ -120,7 +121,9 @@ def test_parameters_and_names():
     model = models.get_model("brusselator", b=3.0)
     assert model.parameters == {"a": 1.5, "b": 3.0}
     assert models.Brusselator.parameter_names() == ("a", "b")
-    assert set(models.MODELS) == {"schnakenberg", "brusselator", "gierer-meinhardt", "gray-scott"}
+    assert set(models.MODELS) == {
+        "schnakenberg", "brusselator", "gierer-meinhardt", "gray-scott", "linear",
+    }
 
 
 def test_unknown_model_lists_accepted():
