@@ -367,24 +367,40 @@ def _newton(params: PRDParams, u: torch.Tensor, v: torch.Tensor, *, max_iter: in
 
 
 def refine_equilibrium(params: PRDParams, u: float, v: float, *, tol: float = 1e-12,
-                       max_iter: int = 60) -> Equilibrium:
+                       max_iter: int = 60, max_distance: float = 1.0) -> Equilibrium:
     """Polish an approximate equilibrium with Newton's method on R.
+
+    Parameters
+    ----------
+    params
+        The game's parameters.
+    u, v
+        The approximate equilibrium.
+    tol
+        Convergence tolerance on ``max(|R_u|, |R_v|)``.
+    max_iter
+        Newton iterations.
+    max_distance
+        The equilibrium must lie within this Euclidean distance of ``(u, v)``.
 
     Raises
     ------
     ValueError
-        If Newton's method does not reach ``max(|R_u|, |R_v|) <= tol`` from ``(u, v)``.
+        If Newton's method does not converge from ``(u, v)``, or converges farther away than
+        ``max_distance``.
     """
     u0, v0 = require_finite("u", u), require_finite("v", v)
+    max_distance = require_positive("max_distance", max_distance)
     u_t, v_t, residual, converged = _newton(params, _tensor([u0]), _tensor([v0]),
                                             max_iter=max_iter, tol=tol)
-    if not bool(converged[0]):
+    found_u, found_v = float(u_t[0]), float(v_t[0])
+    if not bool(converged[0]) or math.hypot(found_u - u0, found_v - v0) > max_distance:
         raise ValueError(
-            f"Newton's method found no equilibrium near (u, v) = ({u0:.6g}, {v0:.6g}) for {params}; "
-            f"the residual max(|R_u|, |R_v|) stayed at {float(residual[0]):.3g}"
+            f"Newton's method found no equilibrium near (u, v) = ({u0:.6g}, {v0:.6g}) (within "
+            f"distance {max_distance:g}) for {params}; call find_equilibria to list them all"
         )
-    jacobian = reaction_jacobian(params, u_t[0], v_t[0]).numpy()
-    return Equilibrium(float(u_t[0]), float(v_t[0]), jacobian, float(residual[0]))
+    jacobian = reaction_jacobian(params, found_u, found_v).numpy()
+    return Equilibrium(found_u, found_v, jacobian, float(residual[0]))
 
 
 def find_equilibria(
