@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from prdlib import games, prd, turing
+from prdlib import games, patterns, prd, turing
 from prdlib.errors import (
     NonFiniteError,
     require_non_negative,
@@ -53,7 +53,6 @@ __all__ = [
     "lattice_wavenumbers",
     "lattice_growth_rates",
     "fastest_lattice_mode",
-    "dominant_wavenumber",
     "SheetRun",
     "train_sheet",
 ]
@@ -250,33 +249,11 @@ def fastest_lattice_mode(jacobian: Any, Du: float, Dv: float, n: int
     return float(np.hypot(kx[index], ky[index])), float(rates[index])
 
 
-def dominant_wavenumber(field_2d: Any) -> float:
-    r"""Return the radial wavenumber (radians per site) that carries the most power in ``field_2d``.
-
-    The power spectrum of the deviation from the mean is averaged over rings of width
-    :math:`2\pi/N` in :math:`|k|`, and the centre of the ring with the largest mean power is
-    returned (0 for a constant field).
-    """
-    # TODO: switch to prdlib.patterns' radially averaged spectrum once that module is committed.
-    values = np.asarray(field_2d.detach().cpu() if hasattr(field_2d, "detach") else field_2d,
-                        dtype=np.float64)
-    n = values.shape[0]
-    deviation = values - values.mean()
-    scale = np.max(np.abs(deviation))
-    if not np.isfinite(scale):
-        return float("nan")
-    # Normalising first keeps the squared spectrum of a huge field from overflowing.
-    power = np.abs(np.fft.fft2(deviation / scale if scale > 0 else deviation)) ** 2
-    kx, ky = lattice_wavenumbers(n)
-    k = np.hypot(kx, ky)
-    ring = np.rint(k / (2.0 * np.pi / n)).astype(int)
-    totals = np.bincount(ring.ravel(), weights=power.ravel())
-    counts = np.bincount(ring.ravel())
-    mean_power = np.where(counts > 0, totals / np.maximum(counts, 1), 0.0)
-    mean_power[0] = 0.0
-    if not np.any(mean_power > 0):
+def _dominant_wavenumber(u_field: np.ndarray) -> float:
+    """Dominant radial wavenumber of u (radians per site) from prdlib.patterns; 0 when uniform."""
+    if np.ptp(u_field) == 0:
         return 0.0
-    return float(np.argmax(mean_power) * 2.0 * np.pi / n)
+    return patterns.dominant_wavenumber(u_field, length=float(u_field.shape[0]))
 
 
 @dataclass
@@ -302,7 +279,8 @@ class SheetRun:
     mean_u, mean_v
         Spatial means of :math:`u` and :math:`v`.
     dominant_k
-        Dominant radial wavenumber of :math:`u` (radians per site) at those steps.
+        Dominant radial wavenumber of :math:`u` (radians per site) at those steps, from
+        :func:`prdlib.patterns.dominant_wavenumber` (0 for a uniform field).
     seconds
         Wall-clock time of the training loop.
     """
@@ -478,7 +456,7 @@ def train_sheet(
         history["std_v"].append(float(v.std(unbiased=False)))
         history["mean_u"].append(float(u_np.mean()))
         history["mean_v"].append(float(v.mean()))
-        history["k"].append(dominant_wavenumber(u_np))
+        history["k"].append(_dominant_wavenumber(u_np))
 
     def record(step: int) -> None:
         if step in snapshot_marks:

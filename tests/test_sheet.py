@@ -154,12 +154,18 @@ def test_lattice_growth_rates_match_brute_force():
     assert k > 0
 
 
-def test_dominant_wavenumber_of_a_plane_wave():
+def test_history_wavenumber_of_a_plane_wave():
+    """A start that is a pure lattice mode is recorded at its own wavenumber, 2 pi 5 / N."""
     n = 32
     x = np.arange(n)
-    wave = np.cos(2 * np.pi * 5 / n * x)[None, :] * np.ones((n, 1))
-    assert sheet.dominant_wavenumber(wave) == pytest.approx(2 * np.pi * 5 / n)
-    assert sheet.dominant_wavenumber(np.full((n, n), 3.0)) == 0.0
+    wave = 1e-3 * np.cos(2 * np.pi * 5 / n * x)[None, :] * np.ones((n, 1))
+    eq = sheet.default_equilibrium(FAST_PARAMS)
+    run = sheet.train_sheet(FAST_PARAMS, FAST_DU, FAST_DV, start=(eq.u + wave, eq.v + 0 * wave),
+                            steps=0)
+    assert run.dominant_k[0] == pytest.approx(2 * np.pi * 5 / n)
+    uniform = sheet.train_sheet(FAST_PARAMS, FAST_DU, FAST_DV, start=(np.zeros((4, 4)),) * 2,
+                                steps=0)
+    assert uniform.dominant_k[0] == 0.0
 
 
 # ---------------------------------------------------------------------------------------------
