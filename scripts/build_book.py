@@ -5,9 +5,9 @@
     python scripts/build_book.py --project DIR         # another book folder (used by the tests)
 
 Execution results are cached by jupyter-cache, keyed on each notebook's code. A notebook's code
-does not change when prdlib does, so this script stores a fingerprint of prdlib's sources and of
-requirements.txt beside the cache and empties the cache when the fingerprint differs: the site
-never shows results computed by older code.
+does not change when prdlib does. So this script stores a fingerprint of prdlib's sources and of
+requirements.txt beside the cache, and empties the cache when the fingerprint differs. The site
+therefore never shows results computed by older code.
 
 After the build it prints each chapter's execution time from the cache and exits with status 1 if
 any chapter took longer than the budget (60 s by default, the course's limit for a 2-core CPU).
@@ -75,7 +75,7 @@ def make_partial_project(chapters: list[str], destination: Path) -> Path:
     (destination / "chapters").mkdir()
     bibliography = REPOSITORY / "chapters" / "A5_bibliography.md"
     if bibliography.is_file() and str(bibliography.relative_to(REPOSITORY)) not in chapters:
-        # Citations resolve only where some page holds the bibliography directive.
+        # Citations resolve only when some page contains the bibliography directive.
         chapters = [*chapters, str(bibliography.relative_to(REPOSITORY))]
     for chapter in chapters:
         shutil.copy(REPOSITORY / chapter, destination / chapter)

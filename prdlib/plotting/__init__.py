@@ -1,8 +1,8 @@
 """Figures for the course: one style, colour maps chosen by the kind of quantity.
 
 This package imports the mathematical modules of prdlib, never the other way round. Topic
-modules (``prdlib.plotting.turing``, ``prdlib.plotting.networks``, ...) hold the figures of
-each part; this module holds what they share.
+modules (``prdlib.plotting.turing``, ``prdlib.plotting.networks``, ...) contain the figures
+of each part, and this module contains what they share.
 """
 
 from __future__ import annotations

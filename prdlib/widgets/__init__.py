@@ -1,8 +1,8 @@
 """Callbacks for the notebooks' interactive explorers.
 
 Each callback is a plain function that takes the slider values as keyword arguments and returns
-a matplotlib figure, so it can be tested at its defaults and called directly to draw the static
-figures the website shows in place of the sliders. Topic modules hold the callbacks of each part;
+a matplotlib figure. It can therefore be tested at its defaults, and called directly to draw the
+static figures that the website shows in place of the sliders. Topic modules hold the callbacks of each part;
 :func:`explore` wires any of them to ipywidgets sliders.
 """
 
