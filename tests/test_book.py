@@ -136,6 +136,7 @@ def test_external_reference_detector():
 
 
 @pytest.mark.book
+@pytest.mark.timeout(3600)
 def test_whole_book_builds_strictly():
     """Build the course as ``make book`` does; every chapter executes and no warning is allowed."""
     result = subprocess.run([sys.executable, str(BUILD_SCRIPT)], capture_output=True, text=True,
