@@ -57,9 +57,13 @@ def plot_series_with_bounds(
     *,
     ylabel: str,
 ) -> None:
-    """Draw measured series (solid) and their bounds (dashed) against time on a log scale."""
+    """Draw measured series (solid) and their bounds (dashed) against time on a log scale.
+
+    Zero entries (a speed at step 0, a residual at round-off) are left out of the log plot.
+    """
     for index, (label, values) in enumerate(series.items()):
-        ax.semilogy(times, np.maximum(values, 1e-300), "-", color=f"C{index}", label=label)
+        positive = np.where(np.asarray(values) > 0, values, np.nan)
+        ax.semilogy(times, positive, "-", color=f"C{index}", label=label)
     for index, (label, values) in enumerate(bounds.items()):
         ax.semilogy(times, values, "--", color=f"C{index}", alpha=0.8, label=label)
     ax.set_xlabel("time t = η k (step size × steps)")
