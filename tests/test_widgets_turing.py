@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from prdlib import turing
-from prdlib.plotting.turing import plot_dispersion, plot_kymograph, plot_turing_space
+from prdlib.plotting.turing import (
+    figure_grid,
+    plot_dispersion,
+    plot_kymograph,
+    plot_turing_space,
+)
 from prdlib.widgets.turing import dispersion_explorer
 
 
@@ -48,3 +53,16 @@ def test_plot_helpers_draw():
     assert axes[1].get_legend() is not None
     plot_kymograph(axes[2], np.arange(5.0), np.random.default_rng(0).random((5, 16)), 10.0)
     assert axes[2].get_ylabel() == "t (time units)"
+
+
+def test_figure_grid_tiles_figures():
+    figures = [dispersion_explorer(ratio=ratio) for ratio in (5.0, 20.0, 40.0)]
+    grid = figure_grid(figures, ncols=2)
+    assert len(grid.axes) == 4
+    assert len(grid.axes[0].images) == 1
+    assert len(grid.axes[3].images) == 0
+
+
+def test_figure_grid_rejects_empty():
+    with pytest.raises(ValueError, match="at least one figure"):
+        figure_grid([])

@@ -14,6 +14,7 @@ from prdlib.plotting import FIELD_CMAP, SIGNED_CMAP
 
 __all__ = [
     "REGION_COLOURS",
+    "figure_grid",
     "plot_dispersion",
     "plot_kymograph",
     "plot_turing_space",
@@ -129,3 +130,28 @@ def plot_kymograph(
     if colorbar_label:
         colorbar.set_label(colorbar_label)
     return image
+
+
+def figure_grid(figures: Sequence[plt.Figure], ncols: int = 2, *, width: float = 11.0) -> plt.Figure:
+    """Tile already drawn figures into one figure (as images), closing the originals.
+
+    The website uses this to show a widget callback at several fixed settings in one figure.
+    """
+    if not figures:
+        raise ValueError("figures must contain at least one figure, got none")
+    if ncols < 1:
+        raise ValueError(f"ncols must be an integer >= 1, got {ncols}")
+    images = []
+    for figure in figures:
+        figure.canvas.draw()
+        images.append(np.asarray(figure.canvas.buffer_rgba()))
+        plt.close(figure)
+    nrows = -(-len(images) // ncols)
+    height_ratio = images[0].shape[0] / images[0].shape[1]
+    grid, axes = plt.subplots(nrows, ncols, figsize=(width, width / ncols * height_ratio * nrows),
+                              squeeze=False, layout="constrained")
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, image in zip(axes.flat, images):
+        ax.imshow(image)
+    return grid
