@@ -249,3 +249,57 @@ def test_rejects_bad_paths():
 def test_divergent_descent_raises_non_finite_error():
     with pytest.raises(NonFiniteError, match=r"gradient-descent iterate became NaN or Inf at step"):
         gradient_descent_path(lambda x: torch.exp(x @ x), [3.0, 0.0], lr=1.0, steps=10)
+
+
+# ----------------------------------------------------------------------------------------------
+# Explorer callback and figures
+# ----------------------------------------------------------------------------------------------
+
+
+def test_dispersion_explorer_at_defaults():
+    import matplotlib.pyplot as plt
+
+    from prdlib.widgets.networks import dispersion_explorer
+
+    figure = dispersion_explorer()
+    assert isinstance(figure, plt.Figure)
+    title = figure.axes[0].get_title()
+    assert "non-symmetric (game)" in title
+    assert "stable at k = 0" in title
+    # The default reference Jacobian at D_v/D_u = 200 has a growing band, which is shaded.
+    assert len(figure.axes[0].collections) == 1
+
+
+def test_dispersion_explorer_symmetric_case():
+    import matplotlib.pyplot as plt
+
+    from prdlib.widgets.networks import dispersion_explorer
+
+    figure, ax = plt.subplots()
+    returned = dispersion_explorer(f_u=-0.3, f_v=0.6, g_u=0.6, g_v=-1.5, ratio=200.0, ax=ax)
+    assert returned is figure
+    assert "symmetric (shared loss)" in ax.get_title()
+    assert "max growth -" in ax.get_title()
+
+
+def test_dispersion_explorer_rejects_negative_ratio():
+    from prdlib.widgets.networks import dispersion_explorer
+
+    with pytest.raises(ValueError, match=r"ratio \(D_v / D_u\) must be finite and non-negative"):
+        dispersion_explorer(ratio=-1.0)
+
+
+def test_survey_and_dispersion_figures_draw():
+    import matplotlib.pyplot as plt
+
+    from prdlib.plotting import networks as figs
+
+    gradient = survey_growth_rates(random_instances(20, seed=7)).max_growth
+    game = survey_growth_rates(random_instances(20, seed=8, kind="game")).max_growth
+    assert isinstance(figs.plot_growth_survey(gradient, game), plt.Figure)
+    k = np.linspace(0, 1, 50)
+    curves = {"game": mode_growth_rates(GAME_JACOBIAN, [1.0, 200.0], k**2)}
+    assert isinstance(figs.plot_dispersion_contrast(k, curves, title="t"), plt.Figure)
+    times = np.linspace(0, 1, 5)
+    amplitude = {"u (1, 0)": np.exp(-times)}
+    assert isinstance(figs.plot_mode_decay(times, amplitude, {"u (1, 0)": -1.0}), plt.Figure)

@@ -442,3 +442,40 @@ def test_fit_rejects_bad_series():
         fit_exponential_rate([0.0, 1.0, 2.0], [1.0, 2.0])
     with pytest.raises(ValueError, match=r"finite"):
         fit_exponential_rate([0.0, float("nan")], [1.0, 2.0])
+
+
+# ----------------------------------------------------------------------------------------------
+# Figures
+# ----------------------------------------------------------------------------------------------
+
+
+def test_network_figures_draw(data):
+    import matplotlib.pyplot as plt
+
+    from prdlib.plotting import networks as figs
+
+    X, y = data
+    H = h_infinity(X).numpy()
+    assert isinstance(figs.plot_h_infinity_check(H, H + 1e-3), plt.Figure)
+    assert isinstance(figs.plot_output_velocity(np.ones(3), np.ones(3)), plt.Figure)
+    W, a = init_network(32, 5, seed=0)
+    record = train(X, y, W, a, lr=0.2, steps=20)
+    assert isinstance(figs.plot_residual_decay({32: record}, 0.1), plt.Figure)
+    widths = np.array([16, 64, 256])
+    displacements = np.array([[1.0, 0.5, 0.25], [1.1, 0.55, 0.3]])
+    fit = fit_power_law(np.tile(widths, 2), displacements.ravel())
+    assert isinstance(figs.plot_displacement_against_width(widths, displacements, fit), plt.Figure)
+    assert isinstance(figs.plot_convergence_order([0.1, 0.05], [0.2, 0.1], fit_power_law([0.1, 0.05], [0.2, 0.1])), plt.Figure)
+    assert isinstance(figs.plot_lyapunov_check(np.arange(3.0), -np.ones(3), np.ones(3)), plt.Figure)
+
+
+def test_descent_flow_figure_draws():
+    import matplotlib.pyplot as plt
+
+    from prdlib.plotting import networks as figs
+
+    def energy(theta):
+        return 0.5 * (theta[0] ** 2 + theta[1] ** 2)
+
+    path = np.array([[1.0, 1.0], [0.5, 0.5], [0.0, 0.0]])
+    assert isinstance(figs.plot_descent_and_flow(energy, path, {0.5: path}), plt.Figure)
