@@ -11,7 +11,7 @@ trained on the squared loss :math:`\tfrac12 \|u - y\|^2` with outputs :math:`u_i
 Gram matrix :math:`H(t)` and the limit :math:`H^\infty` drive the outputs through
 :math:`\dot u = -H(t)(u - y)`.
 
-This module holds two things.
+The module has two parts.
 
 * The constants of the supervised convergence theorem (Du et al., ICLR 2019) in the form the
   course proves it, as functions that can be evaluated on data: :math:`\lambda_0`, the
@@ -29,7 +29,7 @@ torch autograd.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -147,8 +147,8 @@ def gram_deviation_bound(n: int, m: int, delta: float) -> float:
         \|H(0) - H^\infty\|_2 \le n \sqrt{\frac{\log(2 n^2 / \delta)}{2 m}}
 
     Each entry of :math:`H(0)` is a mean of :math:`m` independent terms lying in an interval of
-    length at most 1, so Hoeffding's inequality and a union bound over the :math:`n^2` entries
-    bound every entry; the Frobenius norm then bounds the spectral norm.
+    length at most 1. Hoeffding's inequality and a union bound over the :math:`n^2` entries bound
+    every entry, and the Frobenius norm then bounds the spectral norm.
 
     Parameters
     ----------
@@ -434,7 +434,7 @@ def adversarial_pull(u: torch.Tensor, v: torch.Tensor, centre: float) -> torch.T
     return pull
 
 
-@dataclass
+@dataclass(frozen=True)
 class AdversarialRecord:
     r"""Trajectory of one adversarial (or, with :math:`\lambda = 0`, supervised) training run.
 
@@ -492,7 +492,6 @@ class AdversarialRecord:
     W: torch.Tensor
     v: torch.Tensor
     lr: float
-    extra: dict = field(default_factory=dict)
 
 
 def _as_parameters(v0: float | torch.Tensor, n: int, like: torch.Tensor) -> torch.Tensor:

@@ -357,3 +357,35 @@ def test_activation_flip_bound_rejects_invalid(data):
         C.activation_flip_bound(W0[:, :2], X, 0.1)
     with pytest.raises(ValueError, match="X must"):
         C.lambda_zero(X[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------
+
+
+def test_convergence_figures_draw_labelled_axes(adversarial_run, data):
+    import matplotlib.pyplot as plt
+
+    from prdlib.plotting import convergence as figures
+
+    _, _, lambda0 = data
+    run = adversarial_run
+    fig, axes = plt.subplots(2, 2)
+    widths = np.array([16.0, 64.0, 256.0])
+    samples = np.array([[1.0, 0.5, 0.25], [1.1, 0.55, 0.3]])
+    fit = N.fit_power_law(np.tile(widths, 2), samples.ravel())
+    figures.plot_power_law(axes[0, 0], widths, samples, fit, label="measured", ylabel="deviation",
+                           bound=2 * widths**-0.5)
+    figures.plot_series_with_bounds(axes[0, 1], run.times, {"g": run.output_grad_norm},
+                                    {"bound": run.output_grad_norm + 1.0}, ylabel="norm")
+    figures.plot_gram_minimum(axes[1, 0], {"run": (run.times, run.gram_min)}, lambda0)
+    figures.plot_floors(axes[1, 1], [0.5, 1.0], [0.3, 0.6], {"bound": [3.0, 6.0]})
+    for ax in axes.ravel():
+        assert ax.get_xlabel()
+        assert ax.get_ylabel()
+    assert "slope" in axes[0, 0].get_legend_handles_labels()[1][1]
+    # The zero pull speed at step 0 is left out of the log plot instead of being clamped.
+    figures.plot_series_with_bounds(axes[0, 1], run.times, {"speed": run.pull_speed}, {},
+                                    ylabel="norm")
+    assert np.isnan(axes[0, 1].get_lines()[-1].get_ydata()[0])

@@ -24,6 +24,7 @@ def plot_power_law(
     fit: FitResult,
     *,
     label: str,
+    ylabel: str,
     colour: str = "C0",
     bound: Sequence[float] | None = None,
     bound_label: str = "bound",
@@ -46,6 +47,7 @@ def plot_power_law(
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xlabel("width m (neurons)")
+    ax.set_ylabel(ylabel)
     ax.legend()
 
 
