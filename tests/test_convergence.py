@@ -319,6 +319,48 @@ def test_train_raises_non_finite_with_step(data):
     assert caught.value.step >= 1
 
 
+def test_train_rejects_non_finite_inputs(data):
+    X, y, _ = data
+    W, a = N.init_network(16, DIM, seed=0)
+    game = C.AdversarialSettings()
+    bad_X = X.clone()
+    bad_X[0, 0] = math.nan
+    with pytest.raises(ValueError, match="X must contain only finite"):
+        C.train_adversarial(bad_X, y, W, a, game, lr=0.1, steps=1)
+    bad_y = y.clone()
+    bad_y[0] = math.inf
+    with pytest.raises(ValueError, match="y must contain only finite"):
+        C.train_adversarial(X, bad_y, W, a, game, lr=0.1, steps=1)
+    bad_W = W.clone()
+    bad_W[0, 0] = math.nan
+    with pytest.raises(ValueError, match="W must contain only finite"):
+        C.train_adversarial(X, y, bad_W, a, game, lr=0.1, steps=1)
+    bad_v0 = torch.zeros(N_INPUTS, dtype=torch.float64)
+    bad_v0[0] = math.nan
+    with pytest.raises(ValueError, match="v0 must contain only finite"):
+        C.train_adversarial(X, y, W, a, game, lr=0.1, steps=1, v0=bad_v0)
+
+
+def test_train_raises_when_discriminator_diverges(data):
+    X, y, _ = data
+    W, a = N.init_network(16, DIM, seed=0)
+    # A discriminator step of 1000 with gamma = 1 multiplies v by about -999 per step.
+    game = C.AdversarialSettings(lam=0.0, gamma=1.0, disc_lr_ratio=1000.0)
+    with pytest.raises(NonFiniteError, match="discriminator") as caught:
+        C.train_adversarial(X, y, W, a, game, lr=1.0, steps=500, v0=1.0)
+    assert 1 <= caught.value.step < 500
+
+
+def test_train_raises_on_infinite_discriminator_loss(data):
+    X, y, _ = data
+    W, a = N.init_network(16, DIM, seed=0)
+    # The real term overflows (v0 * 100 > float max) while the fake term underflows to 0.
+    game = C.AdversarialSettings(lam=1.0, real=-50.0, centre=50.0)
+    with pytest.raises(NonFiniteError, match="discriminator's loss") as caught:
+        C.train_adversarial(X, y, W, a, game, lr=0.1, steps=5, v0=1e307)
+    assert caught.value.step == 0
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
