@@ -121,3 +121,26 @@ def test_fit_growth_rate_exact_exponential():
 def test_invalid_input_raises(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_regions_stripes_wrap_around():
+    n_points = 32
+    x = np.arange(n_points)
+    stripes = np.cos(2 * math.pi * 4 * x / n_points)[None, :] * np.ones((n_points, 1))
+    area, count = patterns.regions_above_mean(stripes)
+    assert area == pytest.approx(0.5, abs=0.1)
+    assert count == 4  # each stripe spans the domain vertically
+
+
+def test_regions_spot_across_corner_counts_once():
+    field = np.zeros((16, 16))
+    field[[0, 0, -1, -1], [0, -1, 0, -1]] = 1.0  # one spot split over the four corners
+    field[8, 8] = 1.0
+    area, count = patterns.regions_above_mean(field)
+    assert count == 2
+    assert area == pytest.approx(5 / 256)
+
+
+def test_regions_rejects_1d():
+    with pytest.raises(ValueError, match="2 dimension"):
+        patterns.regions_above_mean(np.ones(8))
