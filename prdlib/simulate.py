@@ -104,12 +104,13 @@ def euler_stability_limit(Du: float, Dv: float, spacing: float, dims: int) -> fl
 def default_time_step(
     model: ReactionModel, Du: float, Dv: float, spacing: float, dims: int, method: str
 ) -> float:
-    r"""Return a default step: :math:`0.05 / \rho(J)` for the reaction, and for ``"euler"`` at
-    most half the diffusion limit.
+    r"""Return a default time step from the reaction rate and, for ``"euler"``, the diffusion limit.
 
-    :math:`\rho(J)` is the spectral radius of the reaction Jacobian at the steady state (taken
-    as at least 0.1). This is a rule of thumb for the linear stage: a pattern of large
-    amplitude can have faster reaction rates, and then needs a smaller step.
+    The step is :math:`0.05 / \rho(J)`, capped for ``"euler"`` at half of
+    :func:`euler_stability_limit`. :math:`\rho(J)` is the spectral radius of the reaction
+    Jacobian at the steady state, taken as at least 0.1. This is a rule of thumb for the linear
+    stage: a pattern of large amplitude can have faster reaction rates, and then needs a
+    smaller step.
     """
     radius = float(np.max(np.abs(np.linalg.eigvals(model.jacobian()))))
     dt = 0.05 / max(radius, 0.1)

@@ -526,13 +526,13 @@ def unstable_band(jacobian: Any, Du: float, Dv: float) -> tuple[float, float] | 
 
 
 NO_STEADY_STATE = 0
-"""Region code of :func:`turing_space`: the parameters give no steady state to analyse."""
+"""Region code of :func:`turing_space` where the parameters give no steady state to analyse."""
 STABLE = 1
-"""Region code of :func:`turing_space`: stable with and without diffusion."""
+"""Region code of :func:`turing_space` where the state is stable with and without diffusion."""
 TURING_UNSTABLE = 2
-"""Region code of :func:`turing_space`: stable without diffusion, unstable with it."""
+"""Region code of :func:`turing_space` where the state is stable without diffusion only."""
 UNSTABLE_WITHOUT_DIFFUSION = 3
-"""Region code of :func:`turing_space`: unstable already without diffusion."""
+"""Region code of :func:`turing_space` where the state is unstable already without diffusion."""
 
 REGION_NAMES = {
     NO_STEADY_STATE: "no steady state",
