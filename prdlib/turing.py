@@ -123,7 +123,7 @@ def dispersion_relation(jacobian: Any, Du: float, Dv: float, s: Any) -> np.ndarr
     matrix = as_jacobian(jacobian)
     Du, Dv = _diffusion(Du, Dv)
     s = _as_laplacian_eigenvalue(s)
-    # Underflow of tiny products to zero is harmless here, so numpy is told not to warn about it.
+    # Underflow of tiny products to zero is harmless here, so its numpy warning is suppressed.
     (fu, fv), (gu, gv) = matrix
     with np.errstate(under="ignore"):
         diagonal_u = fu - s * Du
