@@ -122,8 +122,10 @@ def test_dispersion_matches_eigvals_random(entries, Du, Dv, s):
     jacobian = np.array(entries).reshape(2, 2)
     values = turing.dispersion_relation(jacobian, Du, Dv, s)
     expected = np.linalg.eigvals(jacobian - s * np.diag([Du, Dv]))
+    # A nearly defective matrix has eigenvalues sensitive at the level sqrt(machine epsilon),
+    # about 1e-8, in numpy and here alike, so the tolerance sits above that.
     scale = 1.0 + np.abs(expected).max()
-    assert values[0].real == pytest.approx(expected.real.max(), abs=1e-9 * scale)
+    assert values[0].real == pytest.approx(expected.real.max(), abs=1e-7 * scale)
     assert np.allclose(np.sort_complex(values), np.sort_complex(expected), atol=1e-7 * scale)
 
 
