@@ -398,8 +398,9 @@ def _stationary_points(matrix: np.ndarray, Du: float, Dv: float) -> list[float]:
     bound = 2.0 * float(np.linalg.norm(matrix, 2)) / min(Du, Dv)
     points = []
     for root in polynomial.roots():
-        if abs(root.imag) > 1e-9 * max(1.0, abs(root.real)):
-            continue
+        # A double root can come back with an imaginary part of order sqrt(machine epsilon), so
+        # every root's real part is kept. The caller evaluates the growth rate at each
+        # candidate, which makes a spurious candidate harmless.
         candidate = alpha + beta * root.real
         if 0 < candidate <= bound:
             points.append(float(candidate))
