@@ -23,9 +23,11 @@ Every derivative here comes from torch autograd. The sheet that couples the site
 
 from __future__ import annotations
 
+import functools
 import math
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 import numpy as np
 import torch
@@ -41,6 +43,7 @@ from prdlib.errors import (
 
 __all__ = [
     "PRDParams",
+    "single_threaded",
     "PARAMETER_NAMES",
     "REFERENCE_PARAMS",
     "REFERENCE_DU",
@@ -58,6 +61,7 @@ __all__ = [
     "refine_equilibrium",
     "analyse_equilibrium",
     "analyse_equilibria",
+    "simultaneous_lr_limit",
     "Branch",
     "continue_branch",
     "follow_branch",
@@ -66,6 +70,36 @@ __all__ = [
 ]
 
 DTYPE = torch.float64
+
+SMALL_TENSOR_ELEMENTS = 32768
+"""Tensors below this size gain nothing from several torch threads: torch 2.x parallelises an
+elementwise operation only above a grain size of 32768 elements, and the threads' synchronisation
+can make small computations many times slower when other processes share the cores."""
+
+
+@contextmanager
+def single_threaded() -> Iterator[None]:
+    """Run torch on one intra-op thread inside the block, and restore the thread count after it."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def _small_tensors(function: _Function) -> _Function:
+    """Decorate a function whose torch work is on small tensors to run it single-threaded."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with single_threaded():
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -206,25 +240,32 @@ def reaction(params: PRDParams, u: Any, v: Any, *, create_graph: bool = False
     u, v
         Generator and discriminator parameters (any broadcastable shapes).
     create_graph
-        Keep the graph of the derivatives, so that they can be differentiated again.
+        Keep the graph of the derivatives, so that they can be differentiated again. This is
+        also done whenever ``u`` or ``v`` requires grad, so that :math:`R` is differentiable in
+        the caller's tensors (for example inside :func:`torch.autograd.functional.jacobian`).
 
     Returns
     -------
     tuple of torch.Tensor
         :math:`(R_u, R_v)`, float64, of the broadcast shape.
     """
-    u, v = _tensor(u), _tensor(v)
-    u, v = torch.broadcast_tensors(u, v)
+    u, v = torch.broadcast_tensors(_tensor(u), _tensor(v))
+    if create_graph or u.requires_grad or v.requires_grad:
+        u_var = u if u.requires_grad else u.detach().clone().requires_grad_(True)
+        v_var = v if v.requires_grad else v.detach().clone().requires_grad_(True)
+        grad_u, = torch.autograd.grad(generator_site_loss(params, u_var, v).sum(), u_var,
+                                      create_graph=True)
+        grad_v, = torch.autograd.grad(discriminator_site_loss(params, u, v_var).sum(), v_var,
+                                      create_graph=True)
+        return -grad_u, -grad_v
     u_var = u.detach().clone().requires_grad_(True)
     v_var = v.detach().clone().requires_grad_(True)
     # The generator's loss is differentiated only in u and the discriminator's only in v, so one
     # backward pass of the sum gives both partial derivatives.
     total = (generator_site_loss(params, u_var, v_var.detach()).sum()
              + discriminator_site_loss(params, u_var.detach(), v_var).sum())
-    grad_u, grad_v = torch.autograd.grad(total, (u_var, v_var), create_graph=create_graph)
-    if create_graph:
-        return -grad_u, -grad_v
-    return -grad_u.detach(), -grad_v.detach()
+    grad_u, grad_v = torch.autograd.grad(total, (u_var, v_var))
+    return -grad_u, -grad_v
 
 
 def _reaction_and_jacobian(params: PRDParams, u: torch.Tensor, v: torch.Tensor):
@@ -366,6 +407,7 @@ def _newton(params: PRDParams, u: torch.Tensor, v: torch.Tensor, *, max_iter: in
     return u, v, residual, converged
 
 
+@_small_tensors
 def refine_equilibrium(params: PRDParams, u: float, v: float, *, tol: float = 1e-12,
                        max_iter: int = 60, max_distance: float = 1.0) -> Equilibrium:
     """Polish an approximate equilibrium with Newton's method on R.
@@ -403,6 +445,7 @@ def refine_equilibrium(params: PRDParams, u: float, v: float, *, tol: float = 1e
     return Equilibrium(found_u, found_v, jacobian, float(residual[0]))
 
 
+@_small_tensors
 def find_equilibria(
     params: PRDParams,
     *,
@@ -558,6 +601,46 @@ def analyse_equilibria(params: PRDParams, Du: float, Dv: float, **search: Any
     return [analyse_equilibrium(eq, Du, Dv) for eq in find_equilibria(params, **search)]
 
 
+def simultaneous_lr_limit(jacobian: Any) -> float:
+    r"""Return the largest step for which simultaneous gradient play is stable at an equilibrium.
+
+    Near an equilibrium one step multiplies a deviation by :math:`I + \eta J`, whose eigenvalues
+    are :math:`1 + \eta \lambda` for the eigenvalues :math:`\lambda` of :math:`J`. For
+    :math:`\mathrm{Re}\,\lambda < 0`, :math:`|1 + \eta\lambda| < 1` exactly when
+
+    .. math::
+
+        \eta < \frac{-2\,\mathrm{Re}\,\lambda}{|\lambda|^2},
+
+    so a stable focus with weak damping (small :math:`|\mathrm{Re}\,\lambda|`, large
+    :math:`|\mathrm{Im}\,\lambda|`) needs a small step: larger steps spiral outwards even
+    though the continuous-time flow spirals in.
+
+    Parameters
+    ----------
+    jacobian
+        A (2, 2) (or any square) Jacobian :math:`J` of the flow at the equilibrium.
+
+    Returns
+    -------
+    float
+        The limit; ``inf`` when :math:`J = 0`, and 0 when an eigenvalue has
+        :math:`\mathrm{Re}\,\lambda \ge 0` with :math:`\lambda \ne 0` (no step makes the
+        equilibrium stable).
+    """
+    matrix = np.asarray(jacobian, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or not np.all(np.isfinite(matrix)):
+        raise ValueError(f"jacobian must be a finite square matrix, got {matrix!r}")
+    limit = math.inf
+    for eigenvalue in np.linalg.eigvals(matrix):
+        if eigenvalue == 0:
+            continue
+        if eigenvalue.real >= 0:
+            return 0.0
+        limit = min(limit, -2.0 * eigenvalue.real / abs(eigenvalue) ** 2)
+    return float(limit)
+
+
 # ---------------------------------------------------------------------------------------------
 # Continuation in lambda and the Turing-space map
 
@@ -578,6 +661,9 @@ class Branch:
         True when every requested :math:`\lambda` was reached.
     stop_reason
         Why the continuation stopped early ("" when complete).
+    reached
+        The smallest and largest :math:`\lambda` the continuation reached, including its
+        intermediate steps: where it stopped early, the fold lies just beyond.
     """
 
     params: PRDParams
@@ -587,6 +673,7 @@ class Branch:
     jacobian: np.ndarray = field(repr=False)
     complete: bool
     stop_reason: str
+    reached: tuple[float, float] = (math.nan, math.nan)
 
     @property
     def trace(self) -> np.ndarray:
@@ -624,6 +711,7 @@ def _correct(params: PRDParams, lam: float, u: float, v: float, tol: float):
     return float(u_t[0]), float(v_t[0]), jacobian
 
 
+@_small_tensors
 def continue_branch(
     params: PRDParams,
     start: tuple[float, float],
@@ -722,6 +810,7 @@ def continue_branch(
         jacobian=np.array([jacobians[i] for i in keep]),
         complete=not stop_reason,
         stop_reason=stop_reason,
+        reached=(min(lams), max(lams)),
     )
 
 
@@ -755,6 +844,7 @@ def follow_branch(
         jacobian=np.concatenate([down.jacobian[::-1], up.jacobian[1:]]),
         complete=down.complete and up.complete,
         stop_reason="; ".join(reasons),
+        reached=(min(down.reached[0], up.reached[0]), max(down.reached[1], up.reached[1])),
     )
 
 
@@ -810,6 +900,14 @@ class TuringSpace:
         ratio = require_positive("ratio", ratio)
         return np.array([_turing_margin(j, ratio) > 0 for j in self.branch.jacobian])
 
+    def self_activation_intervals(self) -> list[tuple[float, float]]:
+        r"""Return the intervals of :math:`\lambda` where the generator self-activates, :math:`f_u > 0`.
+
+        Ends inside the branch are located by root finding, as in :meth:`turing_intervals`.
+        Outside these intervals :math:`d_c` does not exist and no ratio gives a pattern.
+        """
+        return _intervals(self.branch, lambda jac: float(jac[0, 0]))
+
     def turing_intervals(self, ratio: float) -> list[tuple[float, float]]:
         r"""Return the intervals of :math:`\lambda` where ``ratio = Dv / Du`` gives Turing instability.
 
@@ -838,6 +936,7 @@ def _boundary(branch: Branch, i: int, margin) -> float:
     return float(brentq(lambda lam: _margin_at(branch, i, lam, margin), low, high, xtol=1e-10))
 
 
+@_small_tensors
 def _intervals(branch: Branch, margin) -> list[tuple[float, float]]:
     inside = np.array([margin(j) > 0 for j in branch.jacobian])
     intervals: list[tuple[float, float]] = []
@@ -853,6 +952,7 @@ def _intervals(branch: Branch, margin) -> list[tuple[float, float]]:
     return [(min(a, b), max(a, b)) for a, b in intervals]
 
 
+@_small_tensors
 def turing_space(
     params: PRDParams,
     start: tuple[float, float],

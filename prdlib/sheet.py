@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import torch
@@ -53,17 +53,13 @@ __all__ = [
     "lattice_wavenumbers",
     "lattice_growth_rates",
     "fastest_lattice_mode",
+    "sheet_lr_limit",
+    "homogeneous_basins",
     "SheetRun",
     "train_sheet",
 ]
 
 DTYPE = torch.float64
-
-_PARALLEL_SITES = 32768
-"""Sheets with fewer sites are trained on one torch thread. Their elementwise operations are
-below torch's parallel grain size (32768 elements in torch 2.x) anyway, and extra threads only add
-synchronisation, which makes a run several times slower on a busy machine."""
-
 
 def _check_field(name: str, w: torch.Tensor) -> None:
     if w.dim() != 2 or w.shape[0] != w.shape[1]:
@@ -254,6 +250,80 @@ def _dominant_wavenumber(u_field: np.ndarray) -> float:
     if np.ptp(u_field) == 0:
         return 0.0
     return patterns.dominant_wavenumber(u_field, length=float(u_field.shape[0]))
+
+
+def sheet_lr_limit(jacobian: Any, Du: float, Dv: float, n: int) -> float:
+    r"""Return the largest step for which simultaneous play keeps every decaying lattice mode decaying.
+
+    Mode :math:`s` of the linearised sheet evolves with :math:`J - s\,\mathrm{diag}(D_u, D_v)`;
+    the limit is the smallest :func:`prdlib.prd.simultaneous_lr_limit` over the eigenvalues with
+    negative real part of all modes of the N x N lattice. Modes that grow in continuous time
+    (Turing-unstable ones) grow for every step and are left out. With :math:`J = 0` it reduces to
+    the coupling limit :func:`max_stable_lr` when N is even.
+    """
+    Du, Dv = require_non_negative("Du", Du), require_non_negative("Dv", Dv)
+    matrix = turing.as_jacobian(jacobian)
+    kx, ky = lattice_wavenumbers(n)
+    limit = float("inf")
+    for s in np.unique(np.round(turing.lattice_laplacian_eigenvalue(kx, ky), 12)):
+        for eigenvalue in np.linalg.eigvals(matrix - s * np.diag([Du, Dv])):
+            if eigenvalue.real < 0:
+                limit = min(limit, -2.0 * eigenvalue.real / abs(eigenvalue) ** 2)
+    return limit
+
+
+def homogeneous_basins(
+    params: prd.PRDParams,
+    u_values: Any,
+    v_values: Any,
+    *,
+    lr: float,
+    steps: int,
+    equilibria: Sequence[prd.Equilibrium] | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[prd.Equilibrium]]:
+    r"""Find which equilibrium the per-site game reaches from each homogeneous start.
+
+    A homogeneous sheet evolves like one uncoupled site, so a sheet without coupling
+    (:math:`D_u = D_v = 0`) whose sites hold a grid of starts :math:`(u_0, v_0)` runs every
+    start at once with the same gradient play as :func:`train_sheet`.
+
+    Parameters
+    ----------
+    params
+        The per-site game's parameters.
+    u_values, v_values
+        Start values along each axis (1D, equal lengths N >= 3): site ``[i, j]`` starts at
+        ``(u_values[j], v_values[i])``.
+    lr
+        Step of the simultaneous play. Keep it below :func:`prdlib.prd.simultaneous_lr_limit`
+        of the equilibria, or a stable focus turns unstable in discrete time.
+    steps
+        Number of steps.
+    equilibria
+        The equilibria to classify by; found with :func:`prdlib.prd.find_equilibria` when None.
+
+    Returns
+    -------
+    tuple
+        ``(labels, distances, equilibria)``: for each start the index (into ``equilibria``)
+        of the nearest equilibrium at the end and the distance to it. A large distance means the
+        run had not settled.
+    """
+    u_values = np.asarray(u_values, dtype=np.float64)
+    v_values = np.asarray(v_values, dtype=np.float64)
+    if u_values.ndim != 1 or u_values.shape != v_values.shape:
+        raise ValueError(
+            f"u_values and v_values must be 1D of equal length, got shapes {u_values.shape} "
+            f"and {v_values.shape}"
+        )
+    grid_u, grid_v = np.meshgrid(u_values, v_values)
+    run = train_sheet(params, 0.0, 0.0, start=(grid_u, grid_v), steps=steps, lr=lr,
+                      record_every=max(steps, 1))
+    equilibria = list(prd.find_equilibria(params) if equilibria is None else equilibria)
+    points = np.array([[eq.u, eq.v] for eq in equilibria])
+    final = np.stack([run.u, run.v], axis=-1)
+    distances = np.linalg.norm(final[:, :, None, :] - points[None, None, :, :], axis=-1)
+    return distances.argmin(axis=-1), distances.min(axis=-1), equilibria
 
 
 @dataclass
@@ -483,7 +553,7 @@ def train_sheet(
     # (off) afterwards.
     flushing = torch.set_flush_denormal(True)
     threads = torch.get_num_threads()
-    if n * n < _PARALLEL_SITES:
+    if n * n < prd.SMALL_TENSOR_ELEMENTS:
         torch.set_num_threads(1)
     try:
         for step in iterator:

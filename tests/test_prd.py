@@ -305,6 +305,8 @@ def test_branch_stops_at_fold():
     assert "fold" in branch.stop_reason
     # Near the last point the Jacobian is nearly singular: the branch turns back there.
     assert 0.5 < branch.lam[-1] < 1.2
+    assert branch.reached[0] < branch.lam[-1]
+    assert branch.reached[1] == pytest.approx(2.99)
     assert abs(branch.det[-1]) < 0.05 * abs(branch.det[0])
 
 
@@ -359,3 +361,44 @@ def test_branch_interpolation_range():
     branch = prd.continue_branch(REFERENCE_PARAMS, (-1.06, -1.12), [2.99, 3.0])
     with pytest.raises(ValueError, match="branch's range"):
         branch.equilibrium_near(5.0)
+
+
+def test_reaction_is_differentiable_in_callers_tensors():
+    p = FAST_PARAMS
+    u = torch.tensor([0.3, -0.4], dtype=torch.float64, requires_grad=True)
+    v = torch.tensor([1.2, 0.7], dtype=torch.float64, requires_grad=True)
+    r_u, r_v = prd.reaction(p, u, v)
+    fu, fv = torch.autograd.grad(r_u.sum(), (u, v), retain_graph=True)
+    gu, gv = torch.autograd.grad(r_v.sum(), (u, v))
+    for i in range(2):
+        expected = closed_jacobian(p, float(u[i].detach()), float(v[i].detach()))
+        assert np.allclose([[fu[i], fv[i]], [gu[i], gv[i]]], expected, rtol=1e-10)
+
+
+def test_self_activation_interval_ends_where_f_u_vanishes():
+    space = prd.turing_space(REFERENCE_PARAMS, (-1.0637, -1.1253), np.linspace(2.0, 6.0, 41))
+    (low, high), = space.self_activation_intervals()
+    assert low == pytest.approx(2.0)
+    end = prd.refine_equilibrium(REFERENCE_PARAMS.with_lam(high), *space.branch.equilibrium_near(high))
+    assert end.jacobian[0, 0] == pytest.approx(0.0, abs=1e-8)
+    assert np.all(np.isnan(space.d_critical[space.lam > high]))
+
+
+def test_simultaneous_lr_limit():
+    jacobian = np.array([[-0.1, 1.0], [-1.0, -0.1]])
+    limit = prd.simultaneous_lr_limit(jacobian)
+    assert limit == pytest.approx(2 * 0.1 / (0.1**2 + 1.0))
+    for eta, inside in ((0.99 * limit, True), (1.01 * limit, False)):
+        radius = np.abs(np.linalg.eigvals(np.eye(2) + eta * jacobian)).max()
+        assert (radius < 1) == inside
+    assert prd.simultaneous_lr_limit(np.array([[0.1, 0.0], [0.0, -1.0]])) == 0.0
+    assert prd.simultaneous_lr_limit(np.zeros((2, 2))) == float("inf")
+    with pytest.raises(ValueError, match="square"):
+        prd.simultaneous_lr_limit(np.zeros((2, 3)))
+
+
+def test_single_threaded_restores_thread_count():
+    before = torch.get_num_threads()
+    with prd.single_threaded():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before

@@ -272,3 +272,52 @@ def test_no_stable_equilibrium_raises():
 def test_progress_bar_and_summary():
     run = sheet.train_sheet(FAST_PARAMS, FAST_DU, FAST_DV, n=8, steps=5, progress=True)
     assert "8x8 sheet, 5 steps" in run.summary()
+
+
+def test_full_sheet_jacobian_matches_lattice_blocks():
+    """Autograd Jacobian of the whole sheet's right-hand side has the spectrum of the 2x2 blocks
+    J - s diag(Du, Dv) over the lattice modes."""
+    p, Du, Dv, n = REFERENCE_PARAMS, 1.0, 3.0, 4
+    eq = prd.find_equilibria(p)[0]
+
+    def flat_rhs(state):
+        u, v = state[: n * n].reshape(n, n), state[n * n:].reshape(n, n)
+        r_u, r_v = sheet.sheet_rhs(p, Du, Dv, u, v)
+        return torch.cat([r_u.reshape(-1), r_v.reshape(-1)])
+
+    state = torch.cat([torch.full((n * n,), eq.u, dtype=torch.float64),
+                       torch.full((n * n,), eq.v, dtype=torch.float64)])
+    full = torch.autograd.functional.jacobian(flat_rhs, state).numpy()
+    kx, ky = sheet.lattice_wavenumbers(n)
+    s_values = turing.lattice_laplacian_eigenvalue(kx, ky).ravel()
+    blocks = np.concatenate([np.linalg.eigvals(eq.jacobian - s * np.diag([Du, Dv])) for s in s_values])
+    full_eigenvalues = np.linalg.eigvals(full)
+    assert np.abs(full_eigenvalues[:, None] - blocks[None, :]).min(axis=1).max() < 1e-8
+    assert np.abs(blocks[:, None] - full_eigenvalues[None, :]).min(axis=1).max() < 1e-8
+
+
+def test_sheet_lr_limit_reduces_to_coupling_limit():
+    zero = np.zeros((2, 2))
+    assert sheet.sheet_lr_limit(zero, 1.0, 2.0, 8) == pytest.approx(sheet.max_stable_lr(1.0, 2.0))
+    eq = sheet.default_equilibrium(FAST_PARAMS)
+    limit = sheet.sheet_lr_limit(eq.jacobian, FAST_DU, FAST_DV, 16)
+    assert limit <= prd.simultaneous_lr_limit(eq.jacobian)
+    assert limit <= sheet.max_stable_lr(FAST_DU, FAST_DV) * 1.01
+
+
+def test_homogeneous_basins_reach_each_stable_equilibrium():
+    found = prd.find_equilibria(FAST_PARAMS)
+    u_values = np.linspace(-1.0, 0.5, 8)
+    v_values = np.linspace(0.8, 2.2, 8)
+    labels, distances, equilibria = sheet.homogeneous_basins(FAST_PARAMS, u_values, v_values,
+                                                             lr=0.1, steps=1500, equilibria=found)
+    assert labels.shape == (8, 8)
+    assert distances.max() < 0.05
+    reached = {int(label) for label in np.unique(labels)}
+    stable = {i for i, eq in enumerate(equilibria) if eq.stable}
+    assert reached == stable
+
+
+def test_homogeneous_basins_reject_mismatched_axes():
+    with pytest.raises(ValueError, match="equal length"):
+        sheet.homogeneous_basins(FAST_PARAMS, np.zeros(4), np.zeros(5), lr=0.1, steps=1)
