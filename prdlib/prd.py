@@ -1,6 +1,6 @@
 r"""The per-site game of the pseudo-reaction-diffusion (PRD) model, its equilibria and their analysis.
 
-Each site of the neural sheet holds a generator parameter :math:`u` and a discriminator parameter
+Each site of the neural sheet carries a generator parameter :math:`u` and a discriminator parameter
 :math:`v`. The discriminator judges a value :math:`x` by :math:`D(x) = \sigma(v (x - c))`, with
 :math:`\sigma` the logistic sigmoid. The two per-site losses are
 
@@ -72,7 +72,7 @@ __all__ = [
 DTYPE = torch.float64
 
 SMALL_TENSOR_ELEMENTS = 32768
-"""Tensors below this size gain nothing from several torch threads: torch 2.x parallelises an
+"""Tensors below this size gain nothing from several torch threads. Torch 2.x parallelises an
 elementwise operation only above a grain size of 32768 elements, and the threads' synchronisation
 can make small computations many times slower when other processes share the cores."""
 
@@ -395,9 +395,9 @@ def _newton(params: PRDParams, u: torch.Tensor, v: torch.Tensor, *, max_iter: in
         active = active[finite]
     r_u, r_v, jacobian = _reaction_and_jacobian(params, u, v)
     residual = torch.maximum(r_u.abs(), r_v.abs())
-    # A small residual is not enough: far out in v the reaction and its derivatives all vanish
-    # (a discriminator whose weight grows without bound), so also require a short Newton step,
-    # which a regular root has and such a point at infinity does not.
+    # A small residual is not enough, because far out in v (a discriminator whose weight grows
+    # without bound) the reaction and its derivatives all vanish. A regular root also has a
+    # short Newton step, and such a point at infinity does not.
     det = jacobian[..., 0, 0] * jacobian[..., 1, 1] - jacobian[..., 0, 1] * jacobian[..., 1, 0]
     step_u = (jacobian[..., 1, 1] * r_u - jacobian[..., 0, 1] * r_v) / det
     step_v = (jacobian[..., 0, 0] * r_v - jacobian[..., 1, 0] * r_u) / det
@@ -458,7 +458,7 @@ def find_equilibria(
     r"""Find every homogeneous equilibrium :math:`R(u^*, v^*) = 0` of the per-site game.
 
     Damped Newton iterations on :math:`R` (autograd Jacobian) start from a grid of points in the
-    box ``u_range`` x ``v_range``; converged points closer than ``1e-6`` are merged.
+    box ``u_range`` x ``v_range``. Converged points closer than ``1e-6`` are merged.
 
     Parameters
     ----------
@@ -825,8 +825,8 @@ def follow_branch(
     ``start`` approximates an equilibrium at ``params.lam``. The branch is continued with
     :func:`continue_branch` (which takes ``continuation``) down through the values of
     ``lam_values`` below ``params.lam`` and up through those above it. The result is sorted by
-    :math:`\lambda` and contains ``params.lam`` itself; values beyond a fold are left out and
-    ``stop_reason`` says where each side stopped.
+    :math:`\lambda` and contains ``params.lam`` itself; values beyond a fold are left out, and
+    ``stop_reason`` reports where each side stopped.
     """
     lam_values = np.unique(np.asarray(lam_values, dtype=np.float64).reshape(-1))
     if lam_values.size < 1 or not np.all(np.isfinite(lam_values)):
@@ -912,8 +912,8 @@ class TuringSpace:
         r"""Return the intervals of :math:`\lambda` where ``ratio = Dv / Du`` gives Turing instability.
 
         Each end inside the branch is located by root finding on the Turing conditions between
-        the two branch points that bracket it; an end at the first or last branch point is
-        reported at that point (the true region may extend beyond the branch computed).
+        the two branch points that bracket it. An end at the first or last branch point is
+        reported at that point, although the true region may extend beyond the computed branch.
         """
         ratio = require_positive("ratio", ratio)
         return _intervals(self.branch, lambda jac: _turing_margin(jac, ratio))

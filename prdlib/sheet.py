@@ -154,7 +154,7 @@ def default_equilibrium(params: prd.PRDParams) -> prd.Equilibrium:
     r"""Return the stable equilibrium with the largest :math:`f_u` (the adversarial compromise if any).
 
     Of the stable equilibria of the per-site game, the one whose generator self-activates most is
-    the one that can be Turing-unstable; with :math:`\lambda = 0` it is the single equilibrium.
+    the one that can be Turing-unstable. With :math:`\lambda = 0` it is the single equilibrium.
 
     Raises
     ------
@@ -255,8 +255,8 @@ def _dominant_wavenumber(u_field: np.ndarray) -> float:
 def sheet_lr_limit(jacobian: Any, Du: float, Dv: float, n: int) -> float:
     r"""Return the largest step for which simultaneous play keeps every decaying lattice mode decaying.
 
-    Mode :math:`s` of the linearised sheet evolves with :math:`J - s\,\mathrm{diag}(D_u, D_v)`;
-    the limit is the smallest :func:`prdlib.prd.simultaneous_lr_limit` over the eigenvalues with
+    Mode :math:`s` of the linearised sheet evolves with :math:`J - s\,\mathrm{diag}(D_u, D_v)`.
+    The limit is the smallest :func:`prdlib.prd.simultaneous_lr_limit` over the eigenvalues with
     negative real part of all modes of the N x N lattice. Modes that grow in continuous time
     (Turing-unstable ones) grow for every step and are left out. With :math:`J = 0` it reduces to
     the coupling limit :func:`max_stable_lr` when N is even.
@@ -424,7 +424,7 @@ def train_sheet(
 
     Each step is :func:`prdlib.games.game_step` on the total losses of :func:`sheet_losses`, with
     gradients from autograd: with ``method="simultaneous"`` both fields move from the same state,
-    with ``"alternating"`` the generators move first and the discriminators answer.
+    with ``"alternating"`` the generators move first and the discriminators respond to their new values.
 
     Parameters
     ----------

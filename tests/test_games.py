@@ -95,7 +95,8 @@ def check_simultaneous_growth(stepper, eta=0.1, steps=50):
         radius = math.hypot(float(x), float(y))
         x, y = stepper(loss_x, loss_y, x, y, eta)
         expected = matrix @ expected
-        assert x.grad_fn is None and y.grad_fn is None, "step results keep autograd history"
+        assert x.grad_fn is None, "step results keep autograd history"
+        assert y.grad_fn is None, "step results keep autograd history"
         assert math.hypot(float(x), float(y)) / radius == pytest.approx(factor, rel=1e-12)
         assert torch.allclose(torch.stack([x, y]), expected, rtol=1e-12, atol=1e-15)
 
@@ -108,7 +109,8 @@ def check_alternating_invariant(stepper, eta=0.3, steps=2000):
     r_max = math.sqrt(invariant / (1.0 - eta / 2.0))
     for _ in range(steps):
         x, y = stepper(loss_x, loss_y, x, y, eta)
-        assert x.grad_fn is None and y.grad_fn is None, "step results keep autograd history"
+        assert x.grad_fn is None, "step results keep autograd history"
+        assert y.grad_fn is None, "step results keep autograd history"
         assert float(x**2 + y**2 - eta * x * y) == pytest.approx(invariant, rel=1e-10)
         assert math.hypot(float(x), float(y)) <= r_max * (1 + 1e-10)
 
@@ -154,8 +156,10 @@ def test_inputs_requiring_grad_are_left_untouched():
     x = tensor(0.6, requires_grad=True)
     y = tensor(-0.8, requires_grad=True)
     new_x, new_y = simultaneous_step(loss_x, loss_y, x, y, 0.1)
-    assert x.grad is None and y.grad is None
-    assert not new_x.requires_grad and not new_y.requires_grad
+    assert x.grad is None
+    assert y.grad is None
+    assert not new_x.requires_grad
+    assert not new_y.requires_grad
 
 
 def test_players_with_several_tensors():
@@ -193,7 +197,8 @@ def test_second_player_step():
 def test_trajectory_shape_and_growth():
     x, y = start()
     xs, ys = game_trajectory(loss_x, loss_y, x, y, 0.2, 10)
-    assert xs.shape == (11,) and ys.shape == (11,)
+    assert xs.shape == (11,)
+    assert ys.shape == (11,)
     radius = torch.hypot(xs, ys)
     assert float(radius[-1] / radius[0]) == pytest.approx(math.sqrt(1.04) ** 10, rel=1e-12)
 

@@ -120,7 +120,8 @@ def test_losses_stay_finite_for_large_arguments():
     assert torch.isfinite(prd.generator_site_loss(p, u, v)).all()
     assert torch.isfinite(prd.discriminator_site_loss(p, u, v)).all()
     r_u, r_v = prd.reaction(p, u, v)
-    assert torch.isfinite(r_u).all() and torch.isfinite(r_v).all()
+    assert torch.isfinite(r_u).all()
+    assert torch.isfinite(r_v).all()
 
 
 def test_reaction_matches_closed_form():
@@ -207,7 +208,9 @@ def test_reference_regime_equilibria():
     assert (compromise.u, compromise.v) == pytest.approx((-1.0637, -1.1253), abs=1e-4)
     assert (saddle.u, saddle.v) == pytest.approx((-0.257, -5.545), abs=1e-3)
     assert (supervised.u, supervised.v) == pytest.approx((1.9649, -3.1936), abs=1e-4)
-    assert compromise.stable and supervised.stable and not saddle.stable
+    assert compromise.stable
+    assert supervised.stable
+    assert not saddle.stable
     assert np.allclose(compromise.jacobian, [[0.227, 2.132], [-0.713, -0.294]], atol=1e-3)
     assert supervised.jacobian[0, 0] == pytest.approx(-0.668, abs=1e-3)
     assert saddle.det < 0
@@ -272,8 +275,11 @@ def test_analysis_reference_compromise():
     rates = [np.linalg.eigvals(jac - kk**2 * np.diag([1.0, 200.0])).real.max() for kk in k[::10]]
     assert compromise.growth_max == pytest.approx(max(rates), abs=1e-5)
     saddle, supervised = analyses[1], analyses[2]
-    assert not saddle.stable and not saddle.turing_unstable
-    assert supervised.stable and not supervised.turing_unstable and supervised.d_critical is None
+    assert not saddle.stable
+    assert not saddle.turing_unstable
+    assert supervised.stable
+    assert not supervised.turing_unstable
+    assert supervised.d_critical is None
 
 
 def test_analysis_rejects_bad_coupling():
