@@ -97,8 +97,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Find every homogeneous equilibrium (u, v) of the per-site game and print, "
                     "for each, the reaction Jacobian, its stability without coupling, whether "
                     "the couplings Du, Dv make it Turing-unstable, the critical ratio Dv/Du "
-                    "(null where none) and the fastest-growing continuum wavenumber (radians "
-                    "per site) with its growth rate (per unit time).",
+                    "(null where none), the interval of ratios that give instability "
+                    "(ratio_interval; an upper end of null means unbounded) and the "
+                    "fastest-growing continuum wavenumber (radians per site) with its growth "
+                    "rate (per unit time).",
     )
     _add_game_arguments(analysis)
     analysis.add_argument("--json", action="store_true",
