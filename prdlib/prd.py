@@ -200,7 +200,10 @@ def generator_site_loss(params: PRDParams, u: Any, v: Any) -> torch.Tensor:
         array-likes of broadcastable shapes. Tensors keep their autograd graph.
     """
     u, v = _tensor(u), _tensor(v)
-    return 0.5 * params.mu * (u - params.ys) ** 2 - params.lam * _softplus(v * (u - params.c))
+    # Products instead of ** 2: autograd's backward of a product is several times cheaper than
+    # that of a power, which matters in a training loop of thousands of steps.
+    error = u - params.ys
+    return 0.5 * params.mu * error * error - params.lam * _softplus(v * (u - params.c))
 
 
 def discriminator_site_loss(params: PRDParams, u: Any, v: Any) -> torch.Tensor:
@@ -223,7 +226,7 @@ def discriminator_site_loss(params: PRDParams, u: Any, v: Any) -> torch.Tensor:
     """
     u, v = _tensor(u), _tensor(v)
     return (_softplus(-v * (params.yd - params.c)) + _softplus(v * (u - params.c))
-            + 0.5 * params.gamma * v**2)
+            + 0.5 * params.gamma * v * v)
 
 
 def reaction(params: PRDParams, u: Any, v: Any, *, create_graph: bool = False

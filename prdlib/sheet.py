@@ -90,7 +90,8 @@ def coupling_energy(w: torch.Tensor) -> torch.Tensor:
     _check_field("w", w)
     right = w - torch.roll(w, shifts=-1, dims=1)
     up = w - torch.roll(w, shifts=-1, dims=0)
-    return 0.5 * (right.square().sum() + up.square().sum())
+    # Products instead of squares, because their backward is cheaper in autograd.
+    return 0.5 * ((right * right).sum() + (up * up).sum())
 
 
 def lattice_laplacian(w: torch.Tensor) -> torch.Tensor:
