@@ -106,10 +106,12 @@ def plot_branches(
     for index, (branch, name) in enumerate(zip(branches, names)):
         colour = (colours or EQUILIBRIUM_COLOURS)[index % len(colours or EQUILIBRIUM_COLOURS)]
         stable = branch.stable
-        ax.plot(branch.lam, np.where(stable, branch.u, np.nan), "-", color=colour, lw=2.2,
-                label=f"{name} (stable)")
-        ax.plot(branch.lam, np.where(stable, np.nan, branch.u), ":", color=colour, lw=2.2,
-                label=f"{name} (unstable)")
+        if stable.any():
+            ax.plot(branch.lam, np.where(stable, branch.u, np.nan), "-", color=colour, lw=2.2,
+                    label=f"{name} (stable)")
+        if not stable.all():
+            ax.plot(branch.lam, np.where(stable, np.nan, branch.u), ":", color=colour, lw=2.2,
+                    label=f"{name} (unstable)")
     ax.set_xlabel(r"adversarial weight $\lambda$")
     ax.set_ylabel(r"equilibrium generator value $u^*$")
     ax.legend(fontsize=8, frameon=True)
