@@ -14,7 +14,7 @@ deviation of :math:`u` changed:
                                {\operatorname{std}(u_{\text{initial}})} > \theta,
 
 with the threshold :math:`\theta` = :data:`PATTERN_THRESHOLD` by default. A homogeneous
-prediction means every non-uniform mode decays, so the ratio falls below one; a Turing-unstable
+prediction means every non-uniform mode decays, so the ratio falls below one. A Turing-unstable
 state amplifies its fastest mode by :math:`e^{\sigma T}` over a run of duration :math:`T`, so
 the run must be long enough for that factor to pass :math:`\theta` (see
 :func:`run_duration_for_growth`).
@@ -50,6 +50,8 @@ __all__ = [
     "BOUNDARY_MARGIN",
     "StartChoice",
     "PlanePoint",
+    "Texture",
+    "classify_texture",
     "classify_pattern",
     "choose_start",
     "predict_pattern",
@@ -190,6 +192,72 @@ def classify_pattern(initial_std: float, final_std: float,
     return final_std > threshold * initial_std
 
 
+@dataclass(frozen=True)
+class Texture:
+    r"""Shape description of a pattern's minority phase (see :func:`classify_texture`).
+
+    Attributes
+    ----------
+    label
+        ``"spots"`` or ``"stripes"``.
+    components
+        Number of connected pieces of the minority phase.
+    elongated_fraction
+        Fraction of the minority phase's sites that lie in elongated pieces.
+    minority_fraction
+        Fraction of the sheet covered by the minority phase.
+    """
+
+    label: str
+    components: int
+    elongated_fraction: float
+    minority_fraction: float
+
+
+def classify_texture(field: Any, *, aspect: float = 2.0) -> Texture:
+    r"""Classify a pattern as spots or stripes from the shapes of its minority phase.
+
+    The sites on the less common side of the spatial mean form the minority phase. It is split
+    into 4-connected pieces (:func:`scipy.ndimage.label`). A piece is *elongated* when the
+    square root of the ratio of the eigenvalues of its sites' coordinate covariance exceeds
+    ``aspect``. A round blob gives about 1, and a bar of length :math:`\ell` and width
+    :math:`w` gives about :math:`\ell / w`. The pattern is ``"stripes"`` when more than half of the
+    minority sites lie in elongated pieces, else ``"spots"``.
+
+    NOTE: pieces are not joined across the periodic boundary, so a stripe that wraps around is
+    measured as two shorter pieces.
+
+    Raises
+    ------
+    ValueError
+        If ``field`` is not a square 2D array, is uniform, or ``aspect`` is not above 1.
+    """
+    from scipy import ndimage
+
+    values = np.asarray(field, dtype=np.float64)
+    if values.ndim != 2 or values.shape[0] != values.shape[1]:
+        raise ValueError(f"field must be a square 2D array, got shape {values.shape}")
+    aspect = require_in_range("aspect", aspect, 1.0, math.inf, low_open=True, high_open=True)
+    deviation = values - values.mean()
+    if not np.any(np.abs(deviation) > 1e-12 * (1.0 + np.abs(values).max())):
+        raise ValueError("field is uniform, so it has no texture")
+    above = deviation > 0
+    minority = above if above.mean() <= 0.5 else ~above
+    labels, count = ndimage.label(minority)
+    elongated_sites = 0
+    for piece in range(1, count + 1):
+        rows, cols = np.nonzero(labels == piece)
+        if rows.size < 3:
+            continue
+        eigenvalues = np.linalg.eigvalsh(np.cov(np.vstack([rows, cols])))
+        if eigenvalues[0] <= 0 or math.sqrt(eigenvalues[1] / eigenvalues[0]) > aspect:
+            elongated_sites += rows.size
+    total = int(minority.sum())
+    fraction = elongated_sites / total
+    return Texture("stripes" if fraction > 0.5 else "spots", int(count), fraction,
+                   total / minority.size)
+
+
 def choose_start(params: prd.PRDParams, lam: float, branch: prd.Branch | None = None
                  ) -> StartChoice:
     r"""Choose the homogeneous equilibrium at ``lam`` from which to start a sheet.
@@ -249,8 +317,9 @@ def near_boundary(params: prd.PRDParams, lam: float, ratio: float,
 def run_duration_for_growth(growth_rate: float, factor: float) -> float:
     r"""Return the time :math:`T = \ln(\text{factor}) / \sigma` a mode growing at :math:`\sigma` needs.
 
-    Linear growth multiplies a mode by :math:`e^{\sigma T}`; this is the duration after which the
-    factor is reached, ignoring the transient in which the noise projects onto the growing mode.
+    Linear growth multiplies a mode by :math:`e^{\sigma T}`, so this is the duration after which
+    the factor is reached. It ignores the transient in which the noise projects onto the growing
+    mode, which makes real runs need somewhat longer.
 
     Raises
     ------
@@ -350,8 +419,9 @@ def train_batch(
     The sheets do not interact: the total losses are sums of the B sheets' losses
     (:func:`prdlib.sheet.sheet_losses`), so the gradient with respect to sheet :math:`b`'s fields
     is that sheet's own gradient. One step of :func:`prdlib.games.game_step` then advances every
-    sheet, which costs little more than advancing one small sheet because the per-step cost of
-    autograd on a few thousand sites is mostly fixed overhead. Each sheet starts from
+    sheet. Because the per-step cost of autograd on a few thousand sites is mostly fixed
+    overhead, ten 32 x 32 sheets cost about twice as much per step as one (measured on a
+    two-core CPU), far less than ten separate runs. Each sheet starts from
     ``starts[b]`` plus the noise of :func:`prdlib.sheet.initial_state` with the same seed.
 
     Parameters

@@ -246,3 +246,29 @@ def test_side_by_side_frames_shape_and_centring():
     np.testing.assert_allclose(frames[:, :, 5:].mean(axis=(1, 2)), 0.0, atol=1e-12)
     with pytest.raises(ValueError, match="same shape"):
         side_by_side_frames(left, right[:, :3])
+
+
+# classify_texture -------------------------------------------------------------------------------
+
+def test_texture_of_synthetic_stripes_and_spots():
+    x = np.arange(32)
+    stripes = np.sin(2 * np.pi * x / 8)[None, :] * np.ones((32, 1))
+    stripes = stripes + 0.01 * np.random.default_rng(0).standard_normal((32, 32))
+    column, row = np.meshgrid(x, x)
+    spots = np.cos(2 * np.pi * column / 8) + np.cos(2 * np.pi * row / 8)
+
+    assert sweeps.classify_texture(stripes).label == "stripes"
+    spot_texture = sweeps.classify_texture(spots)
+    assert spot_texture.label == "spots"
+    # A 4 x 4 lattice of spots, each a separate piece of the minority phase.
+    assert spot_texture.components == 16
+    assert spot_texture.elongated_fraction == 0.0
+
+
+def test_texture_rejects_bad_fields():
+    with pytest.raises(ValueError, match="square"):
+        sweeps.classify_texture(np.zeros((4, 5)))
+    with pytest.raises(ValueError, match="uniform"):
+        sweeps.classify_texture(np.full((4, 4), 2.0))
+    with pytest.raises(ValueError, match="aspect"):
+        sweeps.classify_texture(np.eye(4), aspect=1.0)

@@ -109,49 +109,58 @@ def plot_dispersion(jacobian: np.ndarray, Du: float, Dv: float, n: int, *,
     return figure
 
 
-def plot_turing_map(space: prd.TuringSpace, points: Sequence[PlanePoint], *,
-                    ratio_range: tuple[float, float] = (5.0, 200.0)) -> plt.Figure:
-    r"""Draw the predicted Turing region of a branch and the trained sheets on it.
-
-    The shaded region is where the branch's equilibrium is Turing-unstable; the solid curve is
-    :math:`d_c(\lambda)`. Each trained sheet is a marker coloured by
-    :math:`\log_{10}` of its amplification std(u_final) / std(u_initial): circles were
-    classified patterned, squares homogeneous; a red edge marks disagreement with the prediction
-    and a cross marks a point near a boundary.
-    """
-    figure, ax = plt.subplots(figsize=(7.0, 4.6))
+def _draw_map(ax: plt.Axes, space: prd.TuringSpace, points: Sequence[PlanePoint],
+              ratio_range: tuple[float, float], limit: float) -> None:
     ratios = np.geomspace(*ratio_range, 160)
     region = np.array([space.turing_unstable(d) for d in ratios])
     ax.contourf(space.lam, ratios, region.astype(float), levels=[0.5, 1.5], colors=["#f3d9b1"])
     ax.plot(space.lam, space.d_critical, color="C1", label="critical ratio d_c(lambda)")
-    for boundary in space.stability_boundaries:
-        ax.axvline(boundary, color="C2", linestyle=":",
-                   label=f"branch loses stability / ends, lambda = {boundary:.3f}")
-    lam_min = float(space.lam.min())
-    ax.axvspan(0.0, lam_min, color="0.92")
-    values = np.array([np.log10(max(p.amplification, 1e-16)) for p in points])
-    limit = max(1.0, float(np.max(np.abs(values))))
-    for point, value in zip(points, values):
+    ax.axvspan(min(0.0, min(p.lam for p in points)) - 1.0, float(space.lam.min()), color="0.92",
+               label="no compromise branch")
+    for point in points:
+        value = np.clip(np.log10(max(point.amplification, 1e-300)), -limit, limit)
         ax.scatter(point.lam, point.ratio, c=[value], cmap=SIGNED_CMAP, vmin=-limit, vmax=limit,
                    marker="o" if point.patterned else "s", s=70, zorder=3,
                    edgecolors="red" if not point.agrees else "k", linewidths=1.5)
         if point.near_boundary:
             ax.scatter(point.lam, point.ratio, marker="x", color="k", s=25, zorder=4)
+    ax.set_yscale("log")
+    ax.set_ylim(*ratio_range)
+    ax.set_xlabel("adversarial weight lambda")
+
+
+def plot_turing_map(space: prd.TuringSpace, points: Sequence[PlanePoint], *,
+                    ratio_range: tuple[float, float] = (5.0, 200.0),
+                    zoom: tuple[float, float] | None = None, limit: float = 3.0) -> plt.Figure:
+    r"""Draw the predicted Turing region of a branch and the trained sheets on it.
+
+    The shaded region is where the branch's equilibrium is Turing-unstable, and the solid curve
+    is :math:`d_c(\lambda)`. Each trained sheet is a marker coloured by :math:`\log_{10}` of its
+    amplification std(u_final) / std(u_initial), clipped to ``[-limit, limit]``. Circles were
+    classified patterned and squares homogeneous. A red edge marks disagreement with the
+    prediction and a cross marks a point near a boundary. With ``zoom = (low, high)`` a second
+    panel repeats the map for that range of :math:`\lambda`.
+    """
+    panels = 1 if zoom is None else 2
+    figure, axes = plt.subplots(1, panels, figsize=(5.2 * panels + 1.4, 4.4), squeeze=False)
+    axes = axes[0]
+    for ax in axes:
+        _draw_map(ax, space, points, ratio_range, limit)
+    axes[0].set_xlim(min(0.0, min(p.lam for p in points)) - 0.1,
+                     max(float(space.lam.max()), max(p.lam for p in points)) + 0.1)
+    axes[0].set_ylabel("coupling ratio d = Dv / Du")
+    if zoom is not None:
+        axes[1].set_xlim(*zoom)
+        axes[1].set_title("zoom on the Turing window", fontsize=10)
     mappable = plt.cm.ScalarMappable(cmap=SIGNED_CMAP, norm=plt.Normalize(-limit, limit))
-    figure.colorbar(mappable, ax=ax, label="log10 of std(u) amplification")
-    handles = ax.get_legend_handles_labels()[0] + [
+    figure.colorbar(mappable, ax=list(axes), label="log10 of std(u) amplification (clipped)",
+                    extend="both")
+    handles = axes[0].get_legend_handles_labels()[0] + [
         Line2D([], [], marker="o", color="w", markeredgecolor="k", label="classified patterned"),
         Line2D([], [], marker="s", color="w", markeredgecolor="k", label="classified homogeneous"),
         Line2D([], [], marker="x", color="k", linestyle="", label="near a boundary (5 %)"),
     ]
-    ax.legend(handles=handles, loc="upper right", fontsize=8)
-    ax.set_yscale("log")
-    ax.set_ylim(*ratio_range)
-    ax.set_xlim(min(0.0, min(p.lam for p in points)) - 0.05,
-                max(float(space.lam.max()), max(p.lam for p in points)) + 0.05)
-    ax.set_xlabel("adversarial weight lambda")
-    ax.set_ylabel("coupling ratio d = Dv / Du")
-    figure.tight_layout()
+    axes[0].legend(handles=handles, loc="upper left", fontsize=8)
     return figure
 
 
