@@ -203,7 +203,8 @@ class Texture:
     components
         Number of connected pieces of the minority phase.
     elongated_fraction
-        Fraction of the minority phase's sites that lie in elongated pieces.
+        Fraction of the minority phase's sites that lie in pieces that are not spot-like
+        (elongated or thinly spread).
     minority_fraction
         Fraction of the sheet covered by the minority phase.
     """
@@ -214,15 +215,19 @@ class Texture:
     minority_fraction: float
 
 
-def classify_texture(field: Any, *, aspect: float = 2.0) -> Texture:
+def classify_texture(field: Any, *, aspect: float = 2.0, filling: float = 0.5) -> Texture:
     r"""Classify a pattern as spots or stripes from the shapes of its minority phase.
 
     The sites on the less common side of the spatial mean form the minority phase. It is split
-    into 4-connected pieces (:func:`scipy.ndimage.label`). A piece is *elongated* when the
-    square root of the ratio of the eigenvalues of its sites' coordinate covariance exceeds
-    ``aspect``. A round blob gives about 1, and a bar of length :math:`\ell` and width
-    :math:`w` gives about :math:`\ell / w`. The pattern is ``"stripes"`` when more than half of the
-    minority sites lie in elongated pieces, else ``"spots"``.
+    into 4-connected pieces (:func:`scipy.ndimage.label`). For each piece with covariance
+    eigenvalues :math:`\ell_1 \ge \ell_2` of its sites' coordinates, the aspect ratio is
+    :math:`\sqrt{\ell_1 / \ell_2}` and the filling is :math:`n / (4\pi\sqrt{\ell_1 \ell_2})`
+    for :math:`n` sites. A disc has aspect 1 and filling 1, a bar of length :math:`\ell` and
+    width :math:`w` has aspect about :math:`\ell / w`, and a winding labyrinth piece has a small
+    filling because it spreads thinly over a large area. A piece is *spot-like* when its aspect
+    is at most ``aspect`` and its filling at least ``filling``; pieces of fewer than three sites
+    count as spot-like. The pattern is ``"stripes"`` when more than half of the minority sites
+    lie in pieces that are not spot-like, else ``"spots"``.
 
     NOTE: pieces are not joined across the periodic boundary, so a stripe that wraps around is
     measured as two shorter pieces.
@@ -230,7 +235,8 @@ def classify_texture(field: Any, *, aspect: float = 2.0) -> Texture:
     Raises
     ------
     ValueError
-        If ``field`` is not a square 2D array, is uniform, or ``aspect`` is not above 1.
+        If ``field`` is not a square 2D array or is uniform, if ``aspect`` is not above 1, or if
+        ``filling`` is not in (0, 1].
     """
     from scipy import ndimage
 
@@ -238,22 +244,30 @@ def classify_texture(field: Any, *, aspect: float = 2.0) -> Texture:
     if values.ndim != 2 or values.shape[0] != values.shape[1]:
         raise ValueError(f"field must be a square 2D array, got shape {values.shape}")
     aspect = require_in_range("aspect", aspect, 1.0, math.inf, low_open=True, high_open=True)
+    filling = require_in_range("filling", filling, 0.0, 1.0, low_open=True)
     deviation = values - values.mean()
     if not np.any(np.abs(deviation) > 1e-12 * (1.0 + np.abs(values).max())):
         raise ValueError("field is uniform, so it has no texture")
     above = deviation > 0
     minority = above if above.mean() <= 0.5 else ~above
     labels, count = ndimage.label(minority)
-    elongated_sites = 0
+
+    extended_sites = 0
     for piece in range(1, count + 1):
         rows, cols = np.nonzero(labels == piece)
         if rows.size < 3:
             continue
-        eigenvalues = np.linalg.eigvalsh(np.cov(np.vstack([rows, cols])))
-        if eigenvalues[0] <= 0 or math.sqrt(eigenvalues[1] / eigenvalues[0]) > aspect:
-            elongated_sites += rows.size
+        small, large = np.linalg.eigvalsh(np.cov(np.vstack([rows, cols])))
+        if small <= 0:
+            extended_sites += rows.size  # all sites on one line: a bar
+            continue
+        spot_like = (math.sqrt(large / small) <= aspect
+                     and rows.size / (4.0 * math.pi * math.sqrt(large * small)) >= filling)
+        if not spot_like:
+            extended_sites += rows.size
+
     total = int(minority.sum())
-    fraction = elongated_sites / total
+    fraction = extended_sites / total
     return Texture("stripes" if fraction > 0.5 else "spots", int(count), fraction,
                    total / minority.size)
 

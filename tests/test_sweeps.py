@@ -265,6 +265,17 @@ def test_texture_of_synthetic_stripes_and_spots():
     assert spot_texture.elongated_fraction == 0.0
 
 
+def test_texture_counts_thin_ring_as_extended():
+    # A thin ring is round (aspect 1) but spreads over a large area, like a labyrinth piece.
+    column, row = np.meshgrid(np.arange(40), np.arange(40))
+    radius = np.hypot(column - 19.5, row - 19.5)
+    ring = ((radius > 12) & (radius < 14)).astype(float)
+    texture = sweeps.classify_texture(ring)
+    assert texture.components == 1
+    assert texture.label == "stripes"
+    assert texture.elongated_fraction == 1.0
+
+
 def test_texture_rejects_bad_fields():
     with pytest.raises(ValueError, match="square"):
         sweeps.classify_texture(np.zeros((4, 5)))
@@ -272,3 +283,5 @@ def test_texture_rejects_bad_fields():
         sweeps.classify_texture(np.full((4, 4), 2.0))
     with pytest.raises(ValueError, match="aspect"):
         sweeps.classify_texture(np.eye(4), aspect=1.0)
+    with pytest.raises(ValueError, match="filling"):
+        sweeps.classify_texture(np.eye(4), filling=0.0)
