@@ -63,12 +63,14 @@ def plot_std_history(times: np.ndarray, stds: Sequence[np.ndarray], labels: Sequ
                      ) -> plt.Figure:
     """Plot std(u) against training time on a log scale, with an optional predicted slope.
 
-    ``growth`` is a predicted growth rate drawn as a dashed line through the first curve over
-    ``growth_window`` (a pair of times).
+    Values below 1e-16 (a sheet that is uniform to rounding) are drawn at 1e-16, the bottom of
+    the axis. ``growth`` is a predicted growth rate drawn as a dashed line through the first
+    curve over ``growth_window`` (a pair of times).
     """
     figure, ax = plt.subplots(figsize=(6.4, 3.8))
     for std, label in zip(stds, labels):
-        ax.semilogy(times, np.maximum(std, 1e-300), label=label)
+        ax.semilogy(times, np.maximum(std, 1e-16), label=label)
+    ax.set_ylim(bottom=1e-16)
     if growth is not None and growth_window is not None:
         start, stop = growth_window
         anchor = int(np.argmin(np.abs(times - start)))
