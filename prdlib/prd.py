@@ -51,6 +51,9 @@ __all__ = [
     "FAST_PARAMS",
     "FAST_DU",
     "FAST_DV",
+    "COURSE_PARAMS",
+    "COURSE_DU",
+    "COURSE_DV",
     "generator_site_loss",
     "discriminator_site_loss",
     "reaction",
@@ -159,10 +162,25 @@ REFERENCE_DU = 1.0
 REFERENCE_DV = 200.0
 
 FAST_PARAMS = PRDParams(mu=0.357, lam=1.124, gamma=0.147, ys=-2.457, yd=0.631, c=-0.222)
-"""Fast regime: critical ratio about 18.2; with ``FAST_DU`` and ``FAST_DV`` it forms spots quickly."""
+"""Fast regime: its compromise's critical ratio is 18.48 (computed by :func:`prdlib.turing.critical_ratio`).
+
+With ``FAST_DU`` and ``FAST_DV`` a 64 x 64 sheet forms spots within about 5,000 steps, but they do
+not last: by about step 7,500 the sheet has returned to the uniform supervised-like equilibrium
+(measured in the symmetry-breaking chapter)."""
 FAST_DU = 0.188
 FAST_DV = 2 * 18.2 * 0.188
 """Twice the critical ratio 18.2 (as rounded to three digits) times ``FAST_DU``."""
+
+COURSE_PARAMS = PRDParams(mu=0.925, lam=3.2, gamma=0.243, ys=1.839, yd=-1.086, c=-0.224)
+"""The regime of the preface and the symmetry-breaking chapter, whose pattern persists.
+
+Its compromise equilibrium is Turing-unstable above the critical ratio 29.4; at ``COURSE_DV /
+COURSE_DU = 60`` a 64 x 64 sheet keeps its pattern over a 90,000-step run."""
+COURSE_DU = 0.1
+"""Generator coupling used with :data:`COURSE_PARAMS` (fastest linear wavelength about 6.8 sites at
+ratio 60)."""
+COURSE_DV = 60 * COURSE_DU
+"""Discriminator coupling used with :data:`COURSE_PARAMS`: about twice the critical ratio."""
 
 
 def _tensor(value: Any, device: Any = None) -> torch.Tensor:

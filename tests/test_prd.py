@@ -408,3 +408,12 @@ def test_single_threaded_restores_thread_count():
     with prd.single_threaded():
         assert torch.get_num_threads() == 1
     assert torch.get_num_threads() == before
+
+
+def test_course_regime_critical_ratio():
+    compromise = max((eq for eq in prd.find_equilibria(prd.COURSE_PARAMS) if eq.stable),
+                     key=lambda eq: float(eq.jacobian[0, 0]))
+    ratio = turing.critical_ratio(compromise.jacobian)
+
+    assert ratio == pytest.approx(29.37, abs=0.05)
+    assert prd.COURSE_DV / prd.COURSE_DU > ratio

@@ -15,14 +15,9 @@ import numpy as np
 
 from prdlib import prd, sheet, sweeps, turing
 from prdlib.plotting.sheet import plot_dispersion
+from prdlib.prd import COURSE_DU, COURSE_PARAMS
 
-__all__ = ["COURSE_PARAMS", "COURSE_DU", "turing_space_explorer"]
-
-COURSE_PARAMS = prd.PRDParams(mu=0.925, lam=3.2, gamma=0.243, ys=1.839, yd=-1.086, c=-0.224)
-"""The regime of the symmetry-breaking chapter: its compromise is Turing-unstable above d = 29.4."""
-
-COURSE_DU = 0.1
-"""Generator coupling :math:`D_u` used with :data:`COURSE_PARAMS` on a 64 x 64 sheet (fastest linear wavelength about 6.8 sites at d = 60)."""
+__all__ = ["turing_space_explorer"]
 
 
 @lru_cache(maxsize=4)
@@ -38,9 +33,9 @@ def turing_space_explorer(lam: float = 3.2, ratio: float = 60.0, n: int = 64) ->
     ----------
     lam
         Adversarial weight :math:`\lambda \ge 0` (the other parameters are
-        :data:`COURSE_PARAMS`).
+        :data:`prdlib.prd.COURSE_PARAMS`).
     ratio
-        Coupling ratio :math:`d = D_v / D_u > 0`, with :math:`D_u` = :data:`COURSE_DU`.
+        Coupling ratio :math:`d = D_v / D_u > 0`, with :math:`D_u` = :data:`prdlib.prd.COURSE_DU`.
     n
         Side of the sheet whose lattice modes are marked, N >= 3.
 
