@@ -56,6 +56,7 @@ __all__ = [
     "sheet_lr_limit",
     "homogeneous_basins",
     "SheetRun",
+    "check_schedule",
     "train_sheet",
 ]
 
@@ -403,6 +404,27 @@ def _record_steps(steps: int, every: int | None) -> set[int]:
     return marks
 
 
+def check_schedule(steps: Any, record_every: Any, snapshot_every: Any, method: str
+                   ) -> tuple[int, int, int | None]:
+    """Validate the step count, recording intervals and update method of a training run.
+
+    Returns ``(steps, record_every, snapshot_every)`` as integers (``snapshot_every`` may be None).
+
+    Raises
+    ------
+    ValueError
+        If ``steps`` is not an integer >= 0, an interval is not an integer >= 1, or ``method`` is
+        not one of :data:`prdlib.games.METHODS`.
+    """
+    steps = require_positive_int("steps", steps, minimum=0)
+    record_every = require_positive_int("record_every", record_every)
+    if snapshot_every is not None:
+        snapshot_every = require_positive_int("snapshot_every", snapshot_every)
+    if method not in games.METHODS:
+        raise ValueError(f"method must be one of {', '.join(games.METHODS)}, got {method!r}")
+    return steps, record_every, snapshot_every
+
+
 def train_sheet(
     params: prd.PRDParams,
     Du: float,
@@ -473,12 +495,7 @@ def train_sheet(
         If :math:`u` or :math:`v` becomes NaN or Inf; the message gives the step.
     """
     Du, Dv = require_non_negative("Du", Du), require_non_negative("Dv", Dv)
-    steps = require_positive_int("steps", steps, minimum=0)
-    record_every = require_positive_int("record_every", record_every)
-    if snapshot_every is not None:
-        snapshot_every = require_positive_int("snapshot_every", snapshot_every)
-    if method not in games.METHODS:
-        raise ValueError(f"method must be one of {', '.join(games.METHODS)}, got {method!r}")
+    steps, record_every, snapshot_every = check_schedule(steps, record_every, snapshot_every, method)
     limit = max_stable_lr(Du, Dv)
     if lr is None:
         lr = 0.8 * limit if np.isfinite(limit) else 0.1

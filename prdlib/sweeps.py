@@ -473,12 +473,9 @@ def train_batch(
     Dv_values = [require_non_negative(f"Dvs[{i}]", Dv) for i, Dv in enumerate(Dvs)]
     Du = require_non_negative("Du", Du)
     lr = require_positive("lr", lr)
-    steps = require_positive_int("steps", steps, minimum=0)
-    record_every = require_positive_int("record_every", record_every)
-    if snapshot_every is not None:
-        snapshot_every = require_positive_int("snapshot_every", snapshot_every)
-    if method not in games.METHODS:
-        raise ValueError(f"method must be one of {', '.join(games.METHODS)}, got {method!r}")
+    steps, record_every, snapshot_every = sheet.check_schedule(
+        steps, record_every, snapshot_every, method
+    )
     limit = sheet.max_stable_lr(Du, max(Dv_values))
     if lr >= limit:
         raise ValueError(

@@ -66,5 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(_to_json(result), indent=2))
+    try:
+        print(json.dumps(_to_json(result), indent=2))
+    except BrokenPipeError:
+        # The reader (for example ``head``) closed the pipe early; that is not an error here.
+        sys.stderr.close()
     return 0
