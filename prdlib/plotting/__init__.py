@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import re
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -20,6 +22,7 @@ __all__ = [
     "use_course_style",
     "show_field",
     "animate_fields",
+    "animation_html",
 ]
 
 FIELD_CMAP = "viridis"
@@ -92,7 +95,7 @@ def animate_fields(
 ) -> FuncAnimation:
     """Build an animation of 2D snapshots, one frame per snapshot.
 
-    Embed it in a page with ``IPython.display.HTML(animation.to_jshtml())``: the frames are
+    Embed it in a page with ``IPython.display.HTML(animation_html(animation))``: the frames are
     stored in the page itself, so the website needs no video codec and no network. The colour
     scale is fixed over all frames so that growth is visible.
     """
@@ -124,3 +127,34 @@ def animate_fields(
     animation = FuncAnimation(figure, draw, frames=len(stack), interval=interval_ms, blit=False)
     plt.close(figure)
     return animation
+
+
+# Text labels for the player buttons of matplotlib's HTML animation, in place of Font Awesome
+# icons. The order matters: the reversed-play icon must be replaced before the plain play icon.
+_PLAYER_LABELS = (
+    ("fa fa-play fa-flip-horizontal", "\u25c0"),  # play backwards
+    ("fa fa-fast-backward", "\u21e4"),  # first frame
+    ("fa fa-step-backward", "\u2039"),  # previous frame
+    ("fa fa-fast-forward", "\u21e5"),  # last frame
+    ("fa fa-step-forward", "\u203a"),  # next frame
+    ("fa fa-pause", "\u275a\u275a"),
+    ("fa fa-play", "\u25b6"),
+    ("fa fa-minus", "\u2212"),  # slower
+    ("fa fa-plus", "+"),  # faster
+)
+
+
+def animation_html(animation: FuncAnimation) -> str:
+    """Return the animation as self-contained HTML with a JavaScript player.
+
+    matplotlib's ``to_jshtml`` links a Font Awesome stylesheet from a CDN for the player's icons.
+    This function removes that link and labels the buttons with Unicode symbols instead, so the
+    page loads nothing from another host.
+    """
+    html = animation.to_jshtml()
+    html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html)
+    for icon, label in _PLAYER_LABELS:
+        html = html.replace(f'<i class="{icon}"></i>', label)
+    if "fa fa-" in html:
+        raise RuntimeError("matplotlib's animation player has an icon this function does not label")
+    return html
