@@ -44,16 +44,21 @@ def source_fingerprint(project: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare_cache(cache: Path, fingerprint: str) -> bool:
+def prepare_cache(cache: Path, fingerprint: str, *, stale: tuple[Path, ...] = ()) -> bool:
     """Empty ``cache`` unless it was filled by code with this fingerprint.
+
+    When the cache is emptied, the folders in ``stale`` are removed as well. Sphinx keeps each
+    page's executed outputs in its doctrees and re-reads only notebooks whose file changed, so
+    the doctrees must go with the cache for every chapter to execute again.
 
     Returns True when the cache was emptied (or did not exist), False when it was kept.
     """
     stamp = cache / FINGERPRINT_FILE
     if stamp.is_file() and stamp.read_text().strip() == fingerprint:
         return False
-    if cache.exists():
-        shutil.rmtree(cache)
+    for folder in (cache, *stale):
+        if folder.exists():
+            shutil.rmtree(folder)
     cache.mkdir(parents=True)
     stamp.write_text(fingerprint + "\n")
     return True
@@ -104,7 +109,9 @@ def execution_times(cache: Path) -> dict[str, float]:
 def build(project: Path, *, budget: float) -> int:
     config = yaml.safe_load((project / "_config.yml").read_text())
     cache = (project / config["execute"]["cache"]).resolve()
-    if prepare_cache(cache, source_fingerprint(project)):
+    build = project / "_build"
+    stale = (build / ".doctrees", build / "jupyter_execute")
+    if prepare_cache(cache, source_fingerprint(project), stale=stale):
         print(f"build_book: prdlib or the requirements changed (or no cache yet): "
               f"every chapter executes afresh ({cache})")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"

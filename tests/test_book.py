@@ -78,6 +78,24 @@ def test_build_fails_on_cell_timeout(tmp_path):
     assert "timed out" in (result.stdout + result.stderr).lower()
 
 
+@pytest.mark.slow
+def test_prdlib_change_reexecutes_chapters(tmp_path):
+    # The chapter prints a file of the book's own prdlib folder; its code never changes.
+    project = _make_book(tmp_path, "print(open('../prdlib/__init__.py').read())")
+    (project / "prdlib" / "__init__.py").write_text("RESULT = 'computed by old code'\n")
+    first = _build(project)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    page = project / "_build" / "html" / "chapters" / "chapter.html"
+    assert "computed by old code" in page.read_text()
+
+    (project / "prdlib" / "__init__.py").write_text("RESULT = 'computed by new code'\n")
+    second = _build(project)
+
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert "computed by new code" in page.read_text()
+    assert "computed by old code" not in page.read_text()
+
+
 def test_fingerprint_tracks_prdlib_sources(tmp_path):
     (tmp_path / "prdlib").mkdir()
     module = tmp_path / "prdlib" / "model.py"
@@ -111,6 +129,20 @@ def test_prepare_cache_empties_stale_cache(tmp_path):
 
     assert build_book.prepare_cache(cache, "new") is True
     assert not (cache / "executed.txt").exists()
+
+
+def test_prepare_cache_removes_stale_doctrees(tmp_path):
+    cache = tmp_path / "cache"
+    doctrees = tmp_path / ".doctrees"
+    build_book.prepare_cache(cache, "old", stale=(doctrees,))
+    doctrees.mkdir()
+    (doctrees / "chapter.doctree").write_text("outputs of old code")
+
+    build_book.prepare_cache(cache, "old", stale=(doctrees,))
+    assert doctrees.exists()
+
+    build_book.prepare_cache(cache, "new", stale=(doctrees,))
+    assert not doctrees.exists()
 
 
 def _external_references(html: str) -> list[str]:
