@@ -5,9 +5,10 @@
     python scripts/build_book.py --project DIR         # another book folder (used by the tests)
 
 Execution results are cached by jupyter-cache, keyed on each notebook's code. A notebook's code
-does not change when prdlib does. So this script stores a fingerprint of prdlib's sources and of
-requirements.txt beside the cache, and empties the cache when the fingerprint differs. The site
-therefore never shows results computed by older code.
+does not change when prdlib does. So this script stores a fingerprint of prdlib's sources, of
+requirements.txt, of _config.yml and of itself beside the cache, and when the fingerprint differs
+it empties the cache together with Sphinx's stored pages. The site therefore never shows results
+computed by older code.
 
 After the build it prints each chapter's execution time from the cache and exits with status 1 if
 any chapter took longer than the budget (60 s by default, the course's limit for a 2-core CPU).
@@ -32,12 +33,18 @@ DEFAULT_BUDGET_SECONDS = 60.0
 
 
 def source_fingerprint(project: Path) -> str:
-    """Return a SHA-256 over prdlib's Python sources and the pinned requirements of ``project``."""
+    """Return a SHA-256 over everything that decides what a chapter computes, besides its code.
+
+    That is prdlib's Python sources, the pinned requirements and the book's configuration of
+    ``project``, and this build script itself.
+    """
     digest = hashlib.sha256()
-    files = sorted((project / "prdlib").rglob("*.py")) + [project / "requirements.txt"]
+    files = sorted((project / "prdlib").rglob("*.py"))
+    files += [project / "requirements.txt", project / "_config.yml", Path(__file__).resolve()]
     for path in files:
         if path.is_file():
-            digest.update(str(path.relative_to(project)).encode())
+            label = path.relative_to(project) if path.is_relative_to(project) else path.name
+            digest.update(str(label).encode())
             digest.update(b"\0")
             digest.update(path.read_bytes())
             digest.update(b"\0")
