@@ -11,7 +11,7 @@ from typing import Callable, Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, FormatStrFormatter, FuncFormatter, MaxNLocator, NullFormatter
 
 from prdlib.networks import FitResult, TrainingRecord
 from prdlib.plotting import SIGNED_CMAP
@@ -71,6 +71,14 @@ def plot_convergence_order(step_sizes: Sequence[float], errors: Sequence[float],
     ax.loglog(step_sizes, line, "-", label=f"fit: slope {fit.slope:.2f}")
     ax.set_xlabel(r"step size $\eta$")
     ax.set_ylabel(r"$\max_k \|\theta_k - \theta(\eta k)\|$")
+    # The data span about one decade, where matplotlib labels the minor ticks too and their
+    # labels (3e-3, 4e-3, ...) overlap. Label the measured points instead.
+    ax.xaxis.set_major_locator(FixedLocator(step_sizes))
+    ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_locator(FixedLocator(np.asarray(errors)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.2g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.legend()
     return figure
 
