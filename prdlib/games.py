@@ -24,7 +24,7 @@ from typing import Callable, Literal, Sequence, Union
 
 import torch
 
-from prdlib.errors import require_positive, require_positive_int
+from prdlib.errors import NonFiniteError, require_positive, require_positive_int
 
 __all__ = ["Method", "METHODS", "Player", "game_step", "simultaneous_step", "alternating_step",
            "game_trajectory"]
@@ -184,14 +184,21 @@ def game_trajectory(
     tuple of torch.Tensor
         ``(xs, ys)`` of shapes ``(steps + 1, *first.shape)`` and ``(steps + 1, *second.shape)``;
         row 0 is the start.
+
+    Raises
+    ------
+    prdlib.errors.NonFiniteError
+        If either player's parameters become NaN or Inf; the message gives the step.
     """
     steps = require_positive_int("steps", steps, minimum=0)
     if not isinstance(first, torch.Tensor) or not isinstance(second, torch.Tensor):
         raise ValueError("game_trajectory needs first and second to be single tensors")
     xs, ys = [first.detach()], [second.detach()]
     x, y = first, second
-    for _ in range(steps):
+    for step in range(1, steps + 1):
         x, y = game_step(loss_first, loss_second, x, y, lr, method=method, lr_second=lr_second)
+        if not (bool(torch.isfinite(x).all()) and bool(torch.isfinite(y).all())):
+            raise NonFiniteError("the players' parameters", step, step * lr)
         xs.append(x)
         ys.append(y)
     return torch.stack(xs), torch.stack(ys)

@@ -492,7 +492,9 @@ def find_equilibria(
     starts
         Number of starting points along :math:`u` and :math:`v`.
     tol
-        Convergence tolerance on :math:`\max(|R_u|, |R_v|)`.
+        Convergence tolerance on :math:`\max(|R_u|, |R_v|)`, relative to
+        :math:`\max(1, \mu, \lambda)`: the reaction scales with these weights, so an absolute
+        tolerance would be below round-off for large :math:`\mu`.
     max_iter
         Newton iterations per start.
 
@@ -522,14 +524,16 @@ def find_equilibria(
 
     grid_u, grid_v = torch.meshgrid(torch.linspace(*u_range, n_u, dtype=DTYPE),
                                     torch.linspace(*v_range, n_v, dtype=DTYPE), indexing="ij")
+    scale = max(1.0, params.mu, params.lam)
     u, v, _, converged = _newton(params, grid_u.reshape(-1), grid_v.reshape(-1),
-                                 max_iter=max_iter, tol=tol)
+                                 max_iter=max_iter, tol=tol * scale)
     points = sorted(zip(u[converged].tolist(), v[converged].tolist()))
     if not points:
         raise ValueError(
             f"no homogeneous equilibrium found for {params} from {n_u * n_v} starts in "
-            f"u in {tuple(u_range)}, v in {tuple(v_range)}; with gamma = {params.gamma} the "
-            "discriminator's weight may grow without bound (try gamma > 0 or a wider v_range)"
+            f"u in {tuple(u_range)}, v in {tuple(v_range)}. An equilibrium may lie outside "
+            f"this box (pass a wider u_range or v_range), or, with gamma = {params.gamma}, the "
+            "discriminator's weight may grow without bound (gamma > 0 prevents that)"
         )
 
     distinct: list[tuple[float, float]] = []

@@ -465,7 +465,9 @@ def train_sheet(
     method
         ``"simultaneous"`` (default) or ``"alternating"``.
     equilibrium
-        The homogeneous state :math:`(u^*, v^*)` to perturb. Default:
+        The homogeneous state :math:`(u^*, v^*)` to perturb. It is not checked against
+        ``params``: the chapters perturb one game's equilibrium and train it under another
+        :math:`\lambda`, for example. Default:
         :func:`default_equilibrium` (the stable equilibrium with the largest :math:`f_u`).
     start
         Initial fields ``(u0, v0)`` (arrays of shape (N, N)); overrides ``equilibrium``,

@@ -13,6 +13,14 @@ from prdlib.cli import main
 
 REFERENCE_ARGS = ["--param", "mu=0.675", "--param", "lambda=2.99", "--param", "gamma=0.007",
                   "--param", "ys=1.968", "--param", "yd=-1.94", "--param", "c=-0.673"]
+
+
+def without_lambda(args: list[str]) -> list[str]:
+    """Return ``args`` without its ``--param lambda=...`` pair (a parameter may be given once)."""
+    pairs = list(zip(args[::2], args[1::2]))
+    return [item for pair in pairs if not pair[1].startswith("lambda=") for item in pair]
+
+
 FAST_ARGS = ["--param", "mu=0.357", "--param", "lambda=1.124", "--param", "gamma=0.147",
              "--param", "ys=-2.457", "--param", "yd=0.631", "--param", "c=-0.222",
              "--Du", "0.188", "--Dv", "6.8432"]
@@ -57,7 +65,7 @@ def test_supervised_equilibrium_never_turing_unstable(capsys):
 
 
 def test_without_adversary_one_equilibrium(capsys):
-    status, out, _ = run_cli(["prd", *REFERENCE_ARGS, "--param", "lambda=0", "--Du", "1",
+    status, out, _ = run_cli(["prd", *without_lambda(REFERENCE_ARGS), "--param", "lambda=0", "--Du", "1",
                               "--Dv", "200"], capsys)
     assert status == 0
     (only,) = json.loads(out)["equilibria"]
@@ -94,7 +102,6 @@ def test_unknown_parameter_lists_accepted_names(capsys):
         (["prd", "--Dv", "-1"], "Dv must be positive"),
         (["prd", "--param", "mu=1", "--param", "lambda=0", "--param", "gamma=0",
           "--param", "ys=-1", "--param", "yd=1", "--param", "c=0"], "no homogeneous equilibrium"),
-        (["prd-train", "--grid", "2", "--steps", "1"], "n must be an integer >= 3"),
         (["prd-train", "--Dv", "-1", "--steps", "1"], "Dv must be non-negative"),
         (["prd-train", "--lr", "0.01", "--steps", "1"], "explicit stability limit"),
         (["prd-train", *FAST_ARGS, "--start", "9,9", "--steps", "1"], "found no equilibrium near"),
@@ -144,7 +151,7 @@ def test_train_fast_regime_short_run(tmp_path, capsys):
 
 
 def test_train_from_given_start_and_alternating(capsys):
-    status, out, _ = run_cli(["prd-train", *FAST_ARGS, "--param", "lambda=0", "--grid", "8",
+    status, out, _ = run_cli(["prd-train", *without_lambda(FAST_ARGS), "--param", "lambda=0", "--grid", "8",
                               "--steps", "50", "--start=-2.4,1.6", "--method", "alternating"],
                              capsys)
     assert status == 0

@@ -19,6 +19,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from prdlib.errors import NonFiniteError
 from prdlib.games import alternating_step, game_step, game_trajectory, simultaneous_step
 
 
@@ -248,3 +249,15 @@ def test_trajectory_rejects_negative_steps_and_tuple_players():
         game_trajectory(loss_x, loss_y, *start(), 0.1, -1)
     with pytest.raises(ValueError, match="single tensors"):
         game_trajectory(loss_x, loss_y, (tensor(1.0),), tensor(1.0), 0.1, 3)
+
+
+def test_trajectory_reports_divergence_step():
+    def loss_first(x, y):
+        return 1e3 * (x**4).sum()
+
+    def loss_second(x, y):
+        return -(x * y).sum()
+
+    with pytest.raises(NonFiniteError, match=r"at step \d+ \(t = "):
+        game_trajectory(loss_first, loss_second, torch.ones(1, dtype=torch.float64),
+                        torch.ones(1, dtype=torch.float64), 1.0, 50)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from importlib import import_module
 from typing import Sequence
@@ -35,6 +36,43 @@ def _to_json(value):
         number = float(value)
         return number if np.isfinite(number) else None
     return value
+
+
+def integer_at_least(minimum: int):
+    """Return an argparse type that accepts integers ``>= minimum`` and names the bound otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def check_output_path(path: str | None) -> None:
+    """Raise ValueError unless ``path`` can be written, so a long run does not fail at its end."""
+    if path is None:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ValueError(f"--out: folder {folder!r} does not exist; create it or choose another path")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"--out: folder {folder!r} is not writable; choose another path")
+    if os.path.isdir(path):
+        raise ValueError(f"--out: {path!r} is a folder; give a file name ending in .npz")
+
+
+def reject_repeated_names(pairs: Sequence[tuple[str, object]]) -> None:
+    """Raise ValueError if a ``--param`` name is given more than once."""
+    seen: set[str] = set()
+    for name, _ in pairs:
+        if name in seen:
+            raise ValueError(f"--param {name} is given more than once; give each parameter once")
+        seen.add(name)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from prdlib import prd, sheet
+from prdlib.cli import check_output_path, integer_at_least, reject_repeated_names
 from prdlib.errors import require_non_negative
 from prdlib.games import METHODS
 
@@ -55,6 +56,7 @@ def params_from_arguments(pairs: list[tuple[str, str]]) -> prd.PRDParams:
         For an unknown name (the message lists the accepted ones), a value that is not a
         number, or a value outside its range.
     """
+    reject_repeated_names(pairs)
     values = prd.REFERENCE_PARAMS.as_dict()
     for name, text in pairs:
         if name not in PARAMETER_FIELDS:
@@ -65,6 +67,9 @@ def params_from_arguments(pairs: list[tuple[str, str]]) -> prd.PRDParams:
             values[PARAMETER_FIELDS[name]] = float(text)
         except ValueError:
             raise ValueError(f"value of {name} must be a number, got {text!r}") from None
+    if values["lam"] < 0:
+        # PRDParams calls this field lam; the command line calls it lambda.
+        raise ValueError(f"lambda must be non-negative (>= 0), got {values['lam']}")
     return prd.PRDParams(**values)
 
 
@@ -116,9 +121,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "site), the amplitude std(u) and the run time.",
     )
     _add_game_arguments(train)
-    train.add_argument("--grid", type=int, default=64, help="sites per side N, >= 3 (default 64)")
+    train.add_argument("--grid", type=integer_at_least(3), default=64,
+                       help="sites per side N, >= 3 (default 64)")
     train.add_argument("--steps", type=int, default=1000, help="gradient steps (default 1000)")
-    train.add_argument("--seed", type=int, default=0, help="seed of the initial noise (default 0)")
+    train.add_argument("--seed", type=integer_at_least(0), default=0,
+                       help="seed of the initial noise, >= 0 (default 0)")
     train.add_argument("--noise", type=float, default=1e-3,
                        help="standard deviation of the initial noise at each site (default 0.001)")
     train.add_argument("--lr", type=float, default=None,
@@ -153,6 +160,7 @@ def run_prd(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_train(args: argparse.Namespace) -> dict[str, Any]:
     """Handle ``prd-train``: train a sheet and summarise the run."""
+    check_output_path(args.out)
     params = params_from_arguments(args.param)
     # Check the couplings before the equilibrium search, which takes a moment.
     require_non_negative("Du", args.Du)

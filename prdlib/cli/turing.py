@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from prdlib import models, patterns, simulate, turing
+from prdlib.cli import check_output_path, integer_at_least, reject_repeated_names
 
 MODEL_HELP = (
     "reaction model: "
@@ -73,7 +74,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           "of the fastest growing mode")
     run.add_argument("--t-end", type=float, default=50.0,
                      help="final time (time units, default 50)")
-    run.add_argument("--seed", type=int, default=0, help="seed of the initial noise (default 0)")
+    run.add_argument("--seed", type=integer_at_least(0), default=0,
+                     help="seed of the initial noise, >= 0 (default 0)")
     run.add_argument("--noise", type=float, default=1e-2,
                      help="standard deviation of the initial noise (units of u and v, "
                           "default 0.01)")
@@ -92,6 +94,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _model_from(args: argparse.Namespace) -> models.ReactionModel:
+    reject_repeated_names(args.param)
     return models.get_model(args.model, **dict(args.param))
 
 
@@ -131,6 +134,7 @@ def run_turing(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_simulation(args: argparse.Namespace) -> dict[str, Any]:
     """Handle ``simulate``: run the 2D simulation and return its summary."""
+    check_output_path(args.out)
     model = _model_from(args)
     analysis = _analysis(model, args.Du, args.Dv)
     length = args.length
