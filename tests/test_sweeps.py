@@ -248,6 +248,24 @@ def test_side_by_side_frames_shape_and_centring():
         side_by_side_frames(left, right[:, :3])
 
 
+def test_plot_fields_shares_one_colour_scale():
+    from prdlib.plotting.sheet import plot_fields
+
+    rng = np.random.default_rng(0)
+    patterned = rng.standard_normal((8, 8))
+    flat = 3.0 + 1e-16 * rng.standard_normal((8, 8))
+    figure = plot_fields([patterned, flat], ["patterned", "flat"])
+    images = [ax.images[0] for ax in figure.axes if ax.images]
+    assert len(images) == 2
+    limit = np.max(np.abs(patterned - patterned.mean()))
+    for image in images:
+        np.testing.assert_allclose(image.get_clim(), (-limit, limit))
+    # One colour bar for the row: two field axes and one colour-bar axis.
+    assert len(figure.axes) == 3
+    with pytest.raises(ValueError, match="same length"):
+        plot_fields([patterned], ["a", "b"])
+
+
 # classify_texture -------------------------------------------------------------------------------
 
 def test_texture_of_synthetic_stripes_and_spots():

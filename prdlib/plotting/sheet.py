@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from prdlib import prd, turing
-from prdlib.plotting import FIELD_CMAP, SIGNED_CMAP, show_field
+from prdlib.plotting import FIELD_CMAP, SIGNED_CMAP
 from prdlib.sweeps import PlanePoint
 
 __all__ = [
@@ -47,14 +47,28 @@ def side_by_side_frames(left: np.ndarray, right: np.ndarray, *, gap: int = 2) ->
 
 def plot_fields(fields: Sequence[np.ndarray], titles: Sequence[str], *,
                 colorbar_label: str = "u - mean(u)") -> plt.Figure:
-    """Draw fields side by side as deviations from their means, each with its own colour bar."""
-    figure, axes = plt.subplots(1, len(fields), figsize=(4.2 * len(fields), 3.6))
-    axes = np.atleast_1d(axes)
-    for ax, field, title in zip(axes, fields, titles):
-        field = np.asarray(field, dtype=float)
-        show_field(ax, field - field.mean(), signed=True, title=title,
-                   colorbar_label=colorbar_label)
-    figure.tight_layout()
+    """Draw fields side by side as deviations from their means, on one shared colour scale.
+
+    The scale is symmetric about zero and set by the largest deviation over all panels, with one
+    colour bar for the whole row. A field that is uniform up to rounding therefore shows as
+    white next to a patterned one, instead of having its rounding noise stretched to full
+    contrast by a colour bar of its own.
+    """
+    if len(fields) == 0 or len(fields) != len(titles):
+        raise ValueError(f"fields and titles must be non-empty and of the same length, got "
+                         f"{len(fields)} and {len(titles)}")
+    deviations = [np.asarray(field, dtype=float) - np.mean(field) for field in fields]
+    limit = max(float(np.max(np.abs(deviation))) for deviation in deviations) or 1.0
+    figure, axes = plt.subplots(1, len(fields), figsize=(3.9 * len(fields) + 1.0, 3.6),
+                                squeeze=False)
+    axes = axes[0]
+    for ax, deviation, title in zip(axes, deviations, titles):
+        image = ax.imshow(deviation, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit, origin="lower")
+        ax.grid(False)
+        ax.set_xlabel("x (sites)")
+        ax.set_ylabel("y (sites)")
+        ax.set_title(title)
+    figure.colorbar(image, ax=list(axes), shrink=0.85, label=colorbar_label)
     return figure
 
 
@@ -168,7 +182,12 @@ def plot_turing_map(space: prd.TuringSpace, points: Sequence[PlanePoint], *,
 
 def plot_sweep_fields(points: Sequence[PlanePoint], *, columns: int = 5,
                       labels: Sequence[str] | None = None) -> plt.Figure:
-    """Draw the final field u of each swept sheet, titled by its point and its label."""
+    """Draw the final field u of each swept sheet, titled by its point and its label.
+
+    Each panel is scaled to its own largest deviation from its mean, so that the texture of a
+    small pattern is as visible as that of a large one. The panels therefore do not share a
+    colour scale, and a caller should give each sheet's amplitude in ``labels``.
+    """
     rows = int(np.ceil(len(points) / columns))
     figure, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.7 * rows))
     axes = np.atleast_1d(axes).ravel()
