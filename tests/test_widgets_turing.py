@@ -63,6 +63,13 @@ def test_figure_grid_tiles_figures():
     assert len(grid.axes[3].images) == 0
 
 
+def test_figure_grid_keeps_tile_size():
+    figures = [dispersion_explorer(ratio=ratio) for ratio in (5.0, 20.0)]
+    source_width = figures[0].get_figwidth()
+    grid = figure_grid(figures, ncols=1)
+    assert grid.get_figwidth() == pytest.approx(source_width)
+
+
 def test_figure_grid_rejects_empty():
     with pytest.raises(ValueError, match="at least one figure"):
         figure_grid([])

@@ -132,15 +132,21 @@ def plot_kymograph(
     return image
 
 
-def figure_grid(figures: Sequence[plt.Figure], ncols: int = 2, *, width: float = 11.0) -> plt.Figure:
+def figure_grid(
+    figures: Sequence[plt.Figure], ncols: int = 2, *, width: float | None = None
+) -> plt.Figure:
     """Tile already drawn figures into one figure (as images), closing the originals.
 
     The website uses this to show a widget callback at several fixed settings in one figure.
+    ``width`` is the grid's width in inches. By default it is ``ncols`` times the first figure's
+    width, so each tile keeps the size, and the text the size, that it has on its own.
     """
     if not figures:
         raise ValueError("figures must contain at least one figure, got none")
     if ncols < 1:
         raise ValueError(f"ncols must be an integer >= 1, got {ncols}")
+    if width is None:
+        width = ncols * float(figures[0].get_figwidth())
     images = []
     for figure in figures:
         figure.canvas.draw()
