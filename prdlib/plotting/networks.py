@@ -96,24 +96,26 @@ def plot_lyapunov_check(times: np.ndarray, energy_rate: np.ndarray, gradient_nor
 
 def plot_h_infinity_check(closed_form: np.ndarray, monte_carlo: np.ndarray) -> plt.Figure:
     """Draw the closed-form H_inf, the Monte Carlo estimate, and their entries against each other."""
-    figure, axes = plt.subplots(1, 3, figsize=(11.0, 3.4))
+    # Two panels per row keep the text readable in a page column about 700 px wide.
+    figure, axes = plt.subplots(2, 2, figsize=(8.0, 6.8), layout="constrained")
+    axes[1, 1].set_axis_off()
     limit = float(np.max(np.abs(closed_form)))
-    for ax, matrix, title in ((axes[0], closed_form, r"$H^\infty$ (closed form)"),
-                              (axes[1], monte_carlo, r"$H^\infty$ (Monte Carlo)")):
+    for ax, matrix, title in ((axes[0, 0], closed_form, r"$H^\infty$ (closed form)"),
+                              (axes[0, 1], monte_carlo, r"$H^\infty$ (Monte Carlo)")):
         image = ax.imshow(matrix, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         ax.grid(False)
         ax.set_title(title)
         ax.set_xlabel("input $j$")
         ax.set_ylabel("input $i$")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         figure.colorbar(image, ax=ax, shrink=0.8)
-    axes[2].plot(closed_form.ravel(), monte_carlo.ravel(), ".", markersize=4)
-    axes[2].plot([-limit, limit], [-limit, limit], color="black", linewidth=0.8)
-    axes[2].set_xlabel("closed form")
-    axes[2].set_ylabel("Monte Carlo")
-    axes[2].set_title("entries")
-    figure.tight_layout()
+    scatter_ax = axes[1, 0]
+    scatter_ax.plot(closed_form.ravel(), monte_carlo.ravel(), ".", markersize=4)
+    scatter_ax.plot([-limit, limit], [-limit, limit], color="black", linewidth=0.8)
+    scatter_ax.set_xlabel("closed form")
+    scatter_ax.set_ylabel("Monte Carlo")
+    scatter_ax.set_title("entries")
     return figure
 
 
