@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -124,8 +125,11 @@ def build(project: Path, *, budget: float) -> int:
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     command = [str(jupyter_book), "build", str(project), "--warningiserror", "--keep-going"]
     print("build_book:", " ".join(command), flush=True)
+    # A non-interactive MPLBACKEND inherited from the caller (pytest, a CI job) would reach the
+    # kernels and stop them from displaying figures, leaving pages without their figures.
+    environment = {name: value for name, value in os.environ.items() if name != "MPLBACKEND"}
     # jupyter-book resolves the cache path against the working directory, not the project.
-    status = subprocess.run(command, cwd=project).returncode
+    status = subprocess.run(command, cwd=project, env=environment).returncode
     if status != 0:
         print(f"build_book: the build failed (exit status {status}); see the messages above",
               file=sys.stderr)

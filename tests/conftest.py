@@ -1,10 +1,10 @@
-"""Shared test set-up: a non-interactive matplotlib backend, figures closed after every test."""
+"""Shared test set-up: a non-interactive matplotlib backend, figures closed after every test.
+
+The backend is set for this process only. Setting MPLBACKEND in the environment instead would
+reach the kernels of the book build and of nbval, where it stops figures from being displayed.
+"""
 
 from __future__ import annotations
-
-import os
-
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 import matplotlib
 

@@ -185,6 +185,8 @@ def test_whole_book_builds_strictly():
         text = page.read_text()
         assert _external_references(text) == [], f"{page.name} loads assets from another host"
         assert "Traceback (most recent call last)" not in text, f"{page.name} shows a traceback"
+        if (REPOSITORY / f"{entry}.ipynb").is_file():
+            assert "<img" in text, f"{page.name} shows no figure: did the kernels display them?"
     assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
 
     times = json.loads((REPOSITORY / "_build" / "execution_times.json").read_text())
