@@ -14,7 +14,7 @@ Gram matrix :math:`H(t)` and the limit :math:`H^\infty` drive the outputs throug
 The module has two parts.
 
 * The constants of the supervised convergence theorem (Du et al., ICLR 2019) in the form the
-  course proves it, as functions that can be evaluated on data: :math:`\lambda_0`, the
+  course proves it, as functions that can be evaluated on data. They are :math:`\lambda_0`, the
   Hoeffding bound on :math:`\|H(0) - H^\infty\|_2`, the radius :math:`R` inside which activation
   patterns barely change, the displacement bound :math:`R'`, the width requirement and the
   predicted residual envelope.

@@ -25,10 +25,10 @@ __all__ = [
 class NonFiniteError(FloatingPointError, ValueError):
     """A run produced NaN or Inf. The message gives the step and time at which it appeared."""
 
-    def __init__(self, what: str, step: int, time: float | None = None) -> None:
+    def __init__(self, quantity: str, step: int, time: float | None = None) -> None:
         at = f"step {step}" if time is None else f"step {step} (t = {time:.6g})"
         super().__init__(
-            f"{what} became NaN or Inf at {at}; reduce the time step or check the parameters"
+            f"{quantity} became NaN or Inf at {at}; reduce the time step or check the parameters"
         )
         self.step = step
         self.time = time

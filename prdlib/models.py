@@ -258,8 +258,8 @@ class LinearReaction(ReactionModel):
 
     The fields ``fu``, ``fv``, ``gu``, ``gv`` are the entries of the Jacobian
     :math:`J = [[f_u, f_v], [g_u, g_v]]`. With all four zero the system is pure diffusion. Each
-    Fourier mode of the linear system evolves exactly as the dispersion relation says, which
-    makes this model the reference for growth-rate and decay-rate checks.
+    Fourier mode of the linear system evolves exactly as the dispersion relation predicts, so
+    this model is the reference for growth-rate and decay-rate checks.
     """
 
     fu: float = 0.0
@@ -293,9 +293,9 @@ def get_model(name: str, **parameters: float) -> ReactionModel:
     Raises
     ------
     ValueError
-        If ``name`` is not one of :data:`MODELS` or a parameter name is not one of the model's
-        (the message lists the accepted names), if a value is not finite, or if the parameters
-        give no steady state the model can analyse.
+        If ``name`` is not one of :data:`MODELS`, or a parameter name is not one of the model's.
+        The message lists the accepted names. Also if a value is not finite, or if the
+        parameters give no steady state that the model can analyse.
     """
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; accepted models: {', '.join(MODELS)}")

@@ -225,8 +225,8 @@ def classify_texture(field: Any, *, aspect: float = 2.0, filling: float = 0.5) -
     for :math:`n` sites. A disc has aspect 1 and filling 1, a bar of length :math:`\ell` and
     width :math:`w` has aspect about :math:`\ell / w`, and a winding labyrinth piece has a small
     filling because it spreads thinly over a large area. A piece is *spot-like* when its aspect
-    is at most ``aspect`` and its filling at least ``filling``; pieces of fewer than three sites
-    count as spot-like. The pattern is ``"stripes"`` when more than half of the minority sites
+    is at most ``aspect`` and its filling is at least ``filling``. Pieces of fewer than three
+    sites count as spot-like. The pattern is ``"stripes"`` when more than half of the minority sites
     lie in pieces that are not spot-like, else ``"spots"``.
 
     NOTE: pieces are not joined across the periodic boundary, so a stripe that wraps around is

@@ -165,6 +165,7 @@ def run_train(args: argparse.Namespace) -> dict[str, Any]:
     # Check the couplings before the equilibrium search, which takes a moment.
     require_non_negative("Du", args.Du)
     require_non_negative("Dv", args.Dv)
+
     if args.start is None:
         equilibrium = sheet.default_equilibrium(params)
     else:
@@ -174,6 +175,7 @@ def run_train(args: argparse.Namespace) -> dict[str, Any]:
         equilibrium=(equilibrium.u, equilibrium.v), noise=args.noise, seed=args.seed,
         record_every=max(1, args.steps // 200),
     )
+
     result: dict[str, Any] = {
         "params": _params_json(params), "Du": run.Du, "Dv": run.Dv, "lr": run.lr,
         "method": run.method, "grid": run.n, "steps": run.steps, "seed": run.seed,
@@ -188,6 +190,7 @@ def run_train(args: argparse.Namespace) -> dict[str, Any]:
         k_pred, growth = sheet.fastest_lattice_mode(equilibrium.jacobian, run.Du, run.Dv, run.n)
         result["predicted_k_max"] = k_pred
         result["predicted_growth_max"] = growth
+
     if args.out:
         np.savez_compressed(
             args.out, u=run.u, v=run.v, history_steps=run.history_steps, std_u=run.std_u,

@@ -22,8 +22,8 @@ def dispersion_explorer(
     """Draw the growth rate against k for ``model`` with parameters ``a``, ``b`` and Dv/Du = ``ratio``.
 
     ``Du`` is 1. The title gives the Turing verdict, the critical ratio and the fastest mode.
-    Parameters without a positive steady state give a figure that says so instead of raising,
-    because a slider can reach them.
+    Parameters without a positive steady state give a figure that states this instead of
+    raising, because a slider can reach them.
     """
     if model not in EXPLORER_MODELS:
         raise ValueError(f"model must be one of {', '.join(EXPLORER_MODELS)}, got {model!r}")
